@@ -1,0 +1,60 @@
+/*
+ * bus.c: port and MMIO dispatch. Unclaimed ports float high (reads return
+ * all ones, writes vanish), which is what a PC does and what probing
+ * drivers expect.
+ */
+#include "bus.h"
+
+#include <string.h>
+
+void bus_init(struct bus *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void bus_register_io(struct bus *b, uint16_t first, unsigned count,
+                     io_read_fn rd, io_write_fn wr, void *opaque)
+{
+    for (unsigned p = first; p < (unsigned)first + count && p < 65536; p++) {
+        b->port[p].read = rd;
+        b->port[p].write = wr;
+        b->port[p].opaque = opaque;
+    }
+}
+
+bool bus_register_mmio(struct bus *b, uint32_t base, uint32_t len,
+                       mmio_read_fn rd, mmio_write_fn wr, void *opaque)
+{
+    if (b->nmmio == BUS_MAX_MMIO)
+        return false;
+    b->mmio[b->nmmio++] = (struct mmio_region){base, len, rd, wr, opaque};
+    return true;
+}
+
+uint32_t bus_in(struct bus *b, uint16_t port, unsigned size)
+{
+    const struct io_handler *h = &b->port[port];
+    if (!h->read)
+        return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
+    return h->read(h->opaque, port, size);
+}
+
+void bus_out(struct bus *b, uint16_t port, unsigned size, uint32_t v)
+{
+    const struct io_handler *h = &b->port[port];
+    if (h->write)
+        h->write(h->opaque, port, size, v);
+}
+
+const struct mmio_region *bus_mmio_find(const struct bus *b, uint64_t paddr)
+{
+    for (unsigned k = 0; k < b->nmmio; k++)
+        if (paddr >= b->mmio[k].base && paddr - b->mmio[k].base < b->mmio[k].len)
+            return &b->mmio[k];
+    return NULL;
+}
+
+bool bus_is_rom(const struct bus *b, uint64_t paddr)
+{
+    return b->rom_len && paddr >= b->rom_base && paddr - b->rom_base < b->rom_len;
+}

@@ -1,0 +1,3 @@
+/* branch.c: placeholder until written. */
+#include "cpu.h"
+void branch_ops_init(void) {}

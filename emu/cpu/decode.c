@@ -1,0 +1,2 @@
+/* decode.c: placeholder until written. */
+#include "cpu.h"

@@ -1,0 +1,2 @@
+/* exec.c: placeholder until written. */
+#include "cpu.h"

@@ -1,0 +1,2 @@
+/* flags.c: placeholder until written. */
+#include "cpu.h"

@@ -1,0 +1,2 @@
+/* intr.c: placeholder until written. */
+#include "cpu.h"

@@ -1,0 +1,2 @@
+/* mmu.c: placeholder until written. */
+#include "cpu.h"

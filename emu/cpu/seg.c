@@ -1,0 +1,2 @@
+/* seg.c: placeholder until written. */
+#include "cpu.h"

@@ -1,0 +1,3 @@
+/* shift.c: placeholder until written. */
+#include "cpu.h"
+void shift_ops_init(void) {}

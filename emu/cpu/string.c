@@ -1,0 +1,3 @@
+/* string.c: placeholder until written. */
+#include "cpu.h"
+void string_ops_init(void) {}

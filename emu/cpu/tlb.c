@@ -1,0 +1,2 @@
+/* tlb.c: placeholder until written. */
+#include "cpu.h"
