@@ -271,8 +271,13 @@ struct cpu {
     bool shutdown;
     uint64_t icount;    /* instructions retired */
     struct blockcache *bc;
-    int exc_depth;      /* nesting of exception delivery for #DF / triple */
+    int exc_depth;      /* class of the exception being delivered (#DF rules) */
     uint32_t exc_vec, exc_err; /* the pending exception (cpu_raise) */
+    /* Differential tests: instead of delivering an exception or INT n,
+     * intr_deliver() records it in exc_vec/exc_err, sets exc_stopped and
+     * stops the CPU (EIP at the faulting instruction, or after INT n). */
+    bool stop_on_exception;
+    bool exc_stopped;
 
     /* interrupt line */
     bool intr;                    /* level of INTR, set by the PIC */
@@ -291,6 +296,7 @@ struct cpu {
 typedef struct cpu cpu_t;
 
 /* ---- life cycle and execution (exec.c) ---- */
+/* Bring-up order: cpu_init, mmu_init, cpu_reset (or cpu_set_flat32). */
 void cpu_init(cpu_t *c, uint8_t *ram, uint32_t ram_size, struct bus *bus);
 void cpu_free(cpu_t *c);
 void cpu_reset(cpu_t *c);                /* power-on state, F000:FFF0 */
@@ -384,6 +390,11 @@ uint32_t seg_check(cpu_t *c, int sr, uint32_t off, unsigned size, int acc);
  * (DPL checked, return address next_eip); err is NO_ERRCODE or the code.
  * Sets next_eip and CS to the handler. */
 void intr_deliver(cpu_t *c, unsigned vec, uint32_t err, bool soft);
+/* Deliver an exception raised by cpu_raise (called by the loop): applies
+ * the #DF and triple-fault rules of SDM vol. 3, table 6-5. */
+void exception_deliver(cpu_t *c, unsigned vec, uint32_t err);
+/* Triple fault: reset, or stop with no_reboot. */
+void cpu_triple_fault(cpu_t *c);
 void far_jmp(cpu_t *c, uint16_t sel, uint32_t off);
 void far_call(cpu_t *c, uint16_t sel, uint32_t off);
 void far_ret(cpu_t *c, uint16_t pop_bytes);

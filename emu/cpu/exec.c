@@ -1,2 +1,401 @@
-/* exec.c: placeholder until written. */
+/*
+ * exec.c: the execution loop, the cache of decoded blocks, and the CPU's
+ * life cycle (init, reset, exceptions).
+ *
+ * Rules kept here:
+ *  - A block is a run of decoded instructions inside one physical page,
+ *    ending at the first instruction that may change control flow or mode
+ *    (OPF_END). Blocks are keyed by physical address and CS.D, so the same
+ *    code reached through another mapping or CS base is decoded once.
+ *  - A write to a physical page drops that page's blocks (the MMU calls
+ *    code_page_written). Dropped blocks are freed only between blocks,
+ *    since the one running may be among them.
+ *  - External interrupts are taken between blocks; a block therefore
+ *    never outlives an instruction that enables them (STI ends its block).
+ *  - Exceptions longjmp back to cpu_run, which delivers them with the
+ *    double- and triple-fault rules of SDM vol. 3, 6.15 (table 6-5).
+ */
+#include <stdlib.h>
+
 #include "cpu.h"
+#include "decode.h"
+
+#define BLOCK_MAX 48
+#define HASH_BITS 14
+#define MAX_BLOCKS 100000
+
+struct block {
+    uint64_t key;          /* physical address | CS.D << 63 */
+    struct block *hnext;   /* hash chain */
+    struct block *pnext;   /* blocks of the same physical page */
+    uint32_t bytes;        /* span of the block's code */
+    uint32_t n;
+    struct insn insns[];
+};
+
+struct blockcache {
+    struct block *hash[1u << HASH_BITS];
+    struct block **page;   /* per RAM page: its blocks */
+    struct block *dead;    /* dropped, freed at the next block boundary */
+    unsigned count;
+};
+
+/* Exception classes for the double-fault rules (SDM vol. 3, table 6-4). */
+enum { XC_NONE, XC_BENIGN, XC_CONTRIB, XC_PF, XC_DF };
+
+static unsigned exc_class(unsigned vec)
+{
+    switch (vec) {
+    case EXC_DE: case EXC_TS: case EXC_NP: case EXC_SS: case EXC_GP: return XC_CONTRIB;
+    case EXC_PF: return XC_PF;
+    case EXC_DF: return XC_DF;
+    default: return XC_BENIGN;
+    }
+}
+
+static unsigned block_hash(uint64_t key)
+{
+    return (unsigned)((key ^ (key >> 17) ^ (key >> 63)) * 0x9E3779B1u) >> (32 - HASH_BITS);
+}
+
+static uint64_t block_key(uint32_t phys, bool csd)
+{
+    return (uint64_t)phys | ((uint64_t)csd << 63);
+}
+
+static void block_unlink_hash(struct blockcache *bc, struct block *b)
+{
+    struct block **p = &bc->hash[block_hash(b->key)];
+    while (*p != b)
+        p = &(*p)->hnext;
+    *p = b->hnext;
+}
+
+static void blocks_reap(struct blockcache *bc)
+{
+    while (bc->dead) {
+        struct block *b = bc->dead;
+        bc->dead = b->pnext;
+        free(b);
+    }
+}
+
+void code_page_written(cpu_t *c, uint32_t paddr)
+{
+    struct blockcache *bc = c->bc;
+    uint32_t pn = paddr >> 12;
+    struct block *b;
+    if (paddr >= c->ram_size || !bc->page[pn])
+        return;
+    while ((b = bc->page[pn])) {
+        bc->page[pn] = b->pnext;
+        block_unlink_hash(bc, b);
+        b->pnext = bc->dead;
+        bc->dead = b;
+        bc->count--;
+    }
+    c->stop_block = true;
+}
+
+bool code_page_has_blocks(const cpu_t *c, uint32_t paddr)
+{
+    return paddr < c->ram_size && c->bc->page[paddr >> 12] != NULL;
+}
+
+void blocks_flush_all(cpu_t *c)
+{
+    for (uint32_t pn = 0; pn < c->ram_size >> 12; pn++)
+        if (c->bc->page[pn])
+            code_page_written(c, pn << 12);
+}
+
+static struct block *block_find(struct blockcache *bc, uint64_t key)
+{
+    struct block *b;
+    for (b = bc->hash[block_hash(key)]; b; b = b->hnext)
+        if (b->key == key)
+            return b;
+    return NULL;
+}
+
+/* Decode ahead from c->eip to the end of the block. Returns NULL when not
+ * even the first instruction lies wholly in the page (the caller then
+ * executes it uncached, where a fault on the next page is raised). */
+static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_page,
+                                 uint32_t lin_page, uint64_t key)
+{
+    struct insn tmp[BLOCK_MAX];
+    struct blockcache *bc = c->bc;
+    bool csd = (c->seg[SR_CS].ar & AR_DB) != 0;
+    uint32_t eip = c->eip, n = 0;
+    struct block *b;
+    while (n < BLOCK_MAX) {
+        struct fetch f = {.c = c, .eip = eip, .page = page, .page_lin = lin_page,
+                          .o32_default = csd, .probe = true};
+        decode_fetch(&f, &tmp[n]);
+        if (f.fail)
+            break;
+        n++;
+        eip += f.n;
+        if ((f.flags & OPF_END) || (!csd && eip > 0xFFFFu))
+            break;
+    }
+    if (n == 0)
+        return NULL;
+    if (bc->count >= MAX_BLOCKS)
+        blocks_flush_all(c);
+    b = malloc(sizeof *b + n * sizeof(struct insn));
+    if (!b)
+        return NULL;
+    b->key = key;
+    b->n = n;
+    b->bytes = eip - c->eip;
+    memcpy(b->insns, tmp, n * sizeof(struct insn));
+    b->hnext = bc->hash[block_hash(key)];
+    bc->hash[block_hash(key)] = b;
+    b->pnext = bc->page[phys_page >> 12];
+    bc->page[phys_page >> 12] = b;
+    bc->count++;
+    return b;
+}
+
+static void run_insns(cpu_t *c, const struct insn *i, uint32_t n, uint32_t ipmask)
+{
+    for (; n; n--, i++) {
+        if (unlikely(c->on_insn != NULL))
+            c->on_insn(c, i);
+        c->next_eip = (c->eip + i->len) & ipmask;
+        i->fn(c, i);
+        c->eip = c->next_eip;
+        c->icount++;
+        if (unlikely(c->stop_block))
+            break;
+    }
+}
+
+/* One instruction decoded on the spot: code outside RAM, or crossing a
+ * page boundary, or past what a cached block may cover. */
+static void run_uncached(cpu_t *c, uint32_t ipmask)
+{
+    struct insn i;
+    decode_insn(c, c->eip, &i);
+    run_insns(c, &i, 1, ipmask);
+}
+
+/* The code page for CS:EIP through the instruction TLB. */
+static const uint8_t *code_page(cpu_t *c, uint32_t lin, uint32_t *phys)
+{
+    struct fast_entry *fe = &c->fast[FAST_X][(lin >> 12) & (FAST_SIZE - 1)];
+    if (likely(fe->tag == (lin & ~0xFFFu))) {
+        fe->hits++;
+        *phys = (uint32_t)(fe->host - c->ram);
+        return fe->host;
+    }
+    return mmu_fetch_page(c, lin, phys);
+}
+
+static void run_block(cpu_t *c, uint64_t budget)
+{
+    const struct segcache *cs = &c->seg[SR_CS];
+    bool csd = (cs->ar & AR_DB) != 0;
+    uint32_t ipmask = csd ? 0xFFFFFFFFu : 0xFFFFu;
+    uint32_t lin = cs->base + c->eip, phys;
+    const uint8_t *page;
+    struct block *b;
+    uint32_t n;
+
+    c->stop_block = false;
+    if (c->eip > cs->limit || (page = code_page(c, lin, &phys)) == NULL) {
+        run_uncached(c, ipmask);
+        return;
+    }
+    phys += lin & 0xFFFu;
+    b = block_find(c->bc, block_key(phys, csd));
+    if (!b) {
+        page = mmu_fetch_page(c, lin, &phys);  /* stops fast writes to the page */
+        phys += lin & 0xFFFu;
+        b = page ? block_build(c, page, phys & ~0xFFFu, lin & ~0xFFFu, block_key(phys, csd))
+                 : NULL;
+    }
+    if (!b || (uint64_t)c->eip + b->bytes - 1 > cs->limit) {
+        run_uncached(c, ipmask);
+        return;
+    }
+    n = b->n < budget ? b->n : (uint32_t)budget;
+    run_insns(c, b->insns, n, ipmask);
+}
+
+void cpu_raise(cpu_t *c, unsigned vec, uint32_t err)
+{
+    c->exc_vec = vec;
+    c->exc_err = err;
+    longjmp(c->exc_jmp, 1);
+}
+
+/* A second exception while delivering a first becomes #DF when both are
+ * contributory or the first is #PF and the second not benign; a fault
+ * while delivering #DF shuts the processor down (SDM vol. 3, table 6-5). */
+void exception_deliver(cpu_t *c, unsigned vec, uint32_t err)
+{
+    unsigned first = (unsigned)c->exc_depth, second = exc_class(vec);
+    c->next_eip = c->eip;
+    if (first == XC_DF) {
+        c->exc_depth = XC_NONE;
+        cpu_triple_fault(c);
+        return;
+    }
+    if ((first == XC_CONTRIB && second == XC_CONTRIB) ||
+        (first == XC_PF && second >= XC_CONTRIB)) {
+        vec = EXC_DF;
+        err = 0;
+        second = XC_DF;
+    }
+    c->exc_depth = (int)second;
+    c->stats.exceptions++;
+    intr_deliver(c, vec, err, false);
+    c->exc_depth = XC_NONE;
+}
+
+static bool irq_ready(const cpu_t *c)
+{
+    return c->intr && (c->eflags & FL_IF) && !c->inhibit_irq && c->intr_ack;
+}
+
+static void deliver_irq(cpu_t *c)
+{
+    unsigned vec = (unsigned)c->intr_ack(c->intr_opaque) & 0xFF;
+    c->next_eip = c->eip;
+    intr_deliver(c, vec, NO_ERRCODE, false);
+    c->eip = c->next_eip;
+}
+
+enum cpu_exit cpu_run(cpu_t *c, uint64_t max_insns)
+{
+    uint64_t end = c->icount + max_insns;
+    if (setjmp(c->exc_jmp)) {
+        c->stop_block = false;
+        exception_deliver(c, c->exc_vec, c->exc_err);
+        c->eip = c->next_eip;
+    }
+    while (c->icount < end) {
+        blocks_reap(c->bc);
+        if (c->stop_request || c->shutdown) {
+            c->stop_request = false;
+            return c->shutdown ? CPU_EXIT_SHUTDOWN : CPU_EXIT_STOP;
+        }
+        if (irq_ready(c)) {
+            c->halted = false;
+            deliver_irq(c);
+            continue;
+        }
+        if (c->halted)
+            return CPU_EXIT_HALT;
+        if (c->inhibit_irq) {
+            /* The shadow of STI / MOV SS covers exactly one instruction. */
+            run_block(c, 1);
+            c->inhibit_irq = false;
+            continue;
+        }
+        run_block(c, end - c->icount);
+    }
+    return CPU_EXIT_LIMIT;
+}
+
+void cpu_request_stop(cpu_t *c)
+{
+    c->stop_request = true;
+    c->stop_block = true;
+}
+
+void cpu_set_intr(cpu_t *c, bool level)
+{
+    c->intr = level;
+    if (level)
+        c->stop_block = true;
+}
+
+static void seg_set(cpu_t *c, int sr, uint16_t sel, uint32_t base, uint32_t limit, uint32_t ar)
+{
+    struct segcache *s = &c->seg[sr];
+    s->sel = sel;
+    s->base = base;
+    s->limit = limit;
+    s->ar = ar;
+    seg_refresh_bounds(s, sr == SR_CS);
+}
+
+/* Power-on state (SDM vol. 3, 9.1.1, table 9-1). */
+void cpu_reset(cpu_t *c)
+{
+    const uint32_t data_ar = AR_P | AR_S | AR_RW | AR_ACCESSED;
+    memset(c->reg, 0, sizeof c->reg);
+    c->reg[EDX] = 0x0633;  /* family 6, model 3, stepping 3 */
+    c->eflags = 0x2;
+    c->lf.op = LF_NONE;
+    c->eip = c->next_eip = 0xFFF0;
+    c->cr0 = CR0_ET | CR0_CD | CR0_NW;
+    c->cr2 = c->cr3 = c->cr4 = 0;
+    memset(c->dr, 0, sizeof c->dr);
+    c->dr[6] = 0xFFFF0FF0u;
+    c->dr[7] = 0x400;
+    c->efer = 0;
+    c->cpl = 0;
+    c->halted = c->inhibit_irq = false;
+    c->exc_depth = 0;
+    c->a20_mask = 0xFFFFFFFFu;
+    for (int sr = 0; sr < SR_COUNT; sr++)
+        seg_set(c, sr, 0, 0, 0xFFFF, data_ar);
+    seg_set(c, SR_CS, 0xF000, 0xFFFF0000u, 0xFFFF, AR_P | AR_S | AR_CODE | AR_RW | AR_ACCESSED);
+    c->gdtr = c->idtr = (struct dtreg){0, 0xFFFF};
+    c->ldtr = (struct segcache){.limit = 0xFFFF, .ar = AR_P | 2};
+    c->tr = (struct segcache){.limit = 0xFFFF, .ar = AR_P | 11};
+    tlb_flush_all(c, false);
+    fast_flush(c);
+    blocks_flush_all(c);
+    c->stop_block = true;
+}
+
+/* Flat 32-bit protected mode without a GDT behind it: what a Multiboot
+ * loader hands over (Multiboot spec 3.2), and the differential tests'
+ * starting point. Selectors follow the usual 0x08/0x10 (ring 0) and
+ * 0x1B/0x23 (ring 3) layout. */
+void cpu_set_flat32(cpu_t *c, unsigned cpl)
+{
+    uint32_t dpl = (cpl & 3) << AR_DPL_SHIFT;
+    uint32_t common = AR_P | AR_S | AR_RW | AR_ACCESSED | AR_DB | AR_G | dpl;
+    uint16_t csel = cpl ? 0x1B : 0x08, dsel = cpl ? 0x23 : 0x10;
+    c->cr0 |= CR0_PE;
+    for (int sr = 0; sr < SR_COUNT; sr++)
+        seg_set(c, sr, dsel, 0, 0xFFFFFFFFu, common);
+    seg_set(c, SR_CS, csel, 0, 0xFFFFFFFFu, common | AR_CODE);
+    c->cpl = cpl & 3;
+    mmu_cpl_changed(c);
+    c->stop_block = true;
+}
+
+void cpu_init(cpu_t *c, uint8_t *ram, uint32_t ram_size, struct bus *bus)
+{
+    memset(c, 0, sizeof *c);
+    ops_init();
+    c->ram = ram;
+    c->ram_size = ram_size;
+    c->bus = bus;
+    c->a20_mask = 0xFFFFFFFFu;
+    c->fast_enabled = true;
+    c->bc = calloc(1, sizeof *c->bc);
+    if (c->bc)
+        c->bc->page = calloc((ram_size >> 12) + 1, sizeof *c->bc->page);
+    if (!c->bc || !c->bc->page)
+        abort();  /* out of host memory at start-up */
+}
+
+void cpu_free(cpu_t *c)
+{
+    if (!c->bc)
+        return;
+    blocks_flush_all(c);
+    blocks_reap(c->bc);
+    free(c->bc->page);
+    free(c->bc);
+    c->bc = NULL;
+}
