@@ -1,3 +1,158 @@
-/* branch.c: placeholder until written. */
+/*
+ * branch.c: control transfers: Jcc, JMP, CALL, RET, LOOP*, JCXZ/JECXZ and
+ * the far forms (which hand over to intr.c through prot.h).
+ *
+ * Rules kept here:
+ *  - A near target is masked to 16 bits under a 16-bit operand size and
+ *    must lie inside CS's limit, else #GP(0), raised before anything
+ *    changes (SDM vol. 2, JMP/CALL/RET/Jcc).
+ *  - CALL checks its target, then pushes, then sets next_eip; RET reads
+ *    the return address before it moves the stack pointer. A fault thus
+ *    leaves the CPU as it was.
+ *  - LOOP and JCXZ count in CX or ECX by the ADDRESS size.
+ */
 #include "cpu.h"
-void branch_ops_init(void) {}
+#include "prot.h"
+
+static inline uint32_t near_target(cpu_t *c, const struct insn *i, uint32_t target)
+{
+    if (!i->o32)
+        target &= 0xFFFFu;
+    if (unlikely(target > c->seg[SR_CS].limit))
+        cpu_raise(c, EXC_GP, 0);
+    return target;
+}
+
+/* 70-7F and 0F 80-8F: the condition is the opcode's low nibble. */
+static void jcc(cpu_t *c, const struct insn *i)
+{
+    if (cpu_cond(c, i->op & 15))
+        c->next_eip = near_target(c, i, c->next_eip + i->imm);
+}
+
+static void jmp_rel(cpu_t *c, const struct insn *i)
+{
+    c->next_eip = near_target(c, i, c->next_eip + i->imm);
+}
+
+static void call_rel(cpu_t *c, const struct insn *i)
+{
+    uint32_t target = near_target(c, i, c->next_eip + i->imm);
+    push(c, opsize(i), c->next_eip);
+    c->next_eip = target;
+}
+
+static void jmp_rm(cpu_t *c, const struct insn *i)
+{
+    c->next_eip = near_target(c, i, rm_read(c, i, opsize(i)));
+}
+
+static void call_rm(cpu_t *c, const struct insn *i)
+{
+    unsigned size = opsize(i);
+    uint32_t target = near_target(c, i, rm_read(c, i, size));
+    push(c, size, c->next_eip);
+    c->next_eip = target;
+}
+
+/* RET and RET imm16: the immediate is added to (E)SP after the pop, by
+ * the stack's size. */
+static void ret_near(cpu_t *c, const struct insn *i)
+{
+    unsigned size = opsize(i);
+    uint32_t target = near_target(c, i, stack_peek(c, size, 0));
+    sp_set(c, sp_get(c) + size + (i->op == 0xC2 ? (i->imm & 0xFFFFu) : 0));
+    c->next_eip = target;
+}
+
+/* EA / 9A: ptr16:16 or ptr16:32, offset in imm, selector in imm2. */
+static void jmp_far_ptr(cpu_t *c, const struct insn *i)
+{
+    far_jmp_sz(c, (uint16_t)i->imm2, i->imm, opsize(i));
+}
+
+static void call_far_ptr(cpu_t *c, const struct insn *i)
+{
+    far_call_sz(c, (uint16_t)i->imm2, i->imm, opsize(i));
+}
+
+/* FF /5, FF /3: m16:16 or m16:32, the offset first, the selector after. */
+static void far_ptr_read(cpu_t *c, const struct insn *i, uint16_t *sel, uint32_t *off)
+{
+    unsigned size = opsize(i);
+    uint32_t a = ea(c, i);
+    *off = mem_read(c, i->seg, a, size);
+    *sel = (uint16_t)mem_read(c, i->seg, a + size, 2);
+}
+
+static void jmp_far_m(cpu_t *c, const struct insn *i)
+{
+    uint16_t sel;
+    uint32_t off;
+    far_ptr_read(c, i, &sel, &off);
+    far_jmp_sz(c, sel, off, opsize(i));
+}
+
+static void call_far_m(cpu_t *c, const struct insn *i)
+{
+    uint16_t sel;
+    uint32_t off;
+    far_ptr_read(c, i, &sel, &off);
+    far_call_sz(c, sel, off, opsize(i));
+}
+
+static void retf(cpu_t *c, const struct insn *i)
+{
+    far_ret_sz(c, i->op == 0xCA ? (uint16_t)i->imm : 0, opsize(i));
+}
+
+/* E0-E3. The counter changes only once the jump (if taken) is known to
+ * be inside CS. */
+static void loop(cpu_t *c, const struct insn *i)
+{
+    uint32_t n = (c->reg[ECX] - 1) & (i->a32 ? 0xFFFFFFFFu : 0xFFFFu);
+    bool take = n != 0;
+    if (i->op == 0xE1)
+        take = take && cpu_cond(c, 4);  /* LOOPE: ZF = 1 */
+    else if (i->op == 0xE0)
+        take = take && cpu_cond(c, 5);  /* LOOPNE: ZF = 0 */
+    if (take)
+        c->next_eip = near_target(c, i, c->next_eip + i->imm);
+    if (i->a32)
+        c->reg[ECX] = n;
+    else
+        reg_set(c, ECX, 2, n);
+}
+
+static void jcxz(cpu_t *c, const struct insn *i)
+{
+    uint32_t n = i->a32 ? c->reg[ECX] : (c->reg[ECX] & 0xFFFFu);
+    if (n == 0)
+        c->next_eip = near_target(c, i, c->next_eip + i->imm);
+}
+
+void branch_ops_init(void)
+{
+    unsigned cc;
+    for (cc = 0; cc < 16; cc++) {
+        op_def(0x70 + cc, OPF_IMM_BS | OPF_END, jcc);
+        op_def(0x180 + cc, OPF_IMM_Z | OPF_END, jcc);
+    }
+    op_def(0xEB, OPF_IMM_BS | OPF_END, jmp_rel);
+    op_def(0xE9, OPF_IMM_Z | OPF_END, jmp_rel);
+    op_def(0xE8, OPF_IMM_Z | OPF_END, call_rel);
+    op_def(0xC3, OPF_END, ret_near);
+    op_def(0xC2, OPF_IMM_W | OPF_END, ret_near);
+    op_def_grp(0xFF, 4, OPF_MODRM | OPF_END, jmp_rm);
+    op_def_grp(0xFF, 2, OPF_MODRM | OPF_END, call_rm);
+    op_def(0xEA, OPF_FARPTR | OPF_END, jmp_far_ptr);
+    op_def(0x9A, OPF_FARPTR | OPF_END, call_far_ptr);
+    op_def_grp(0xFF, 5, OPF_MODRM | OPF_MEM | OPF_END, jmp_far_m);
+    op_def_grp(0xFF, 3, OPF_MODRM | OPF_MEM | OPF_END, call_far_m);
+    op_def(0xCB, OPF_END, retf);
+    op_def(0xCA, OPF_IMM_W | OPF_END, retf);
+    op_def(0xE2, OPF_IMM_BS | OPF_END, loop);
+    op_def(0xE1, OPF_IMM_BS | OPF_END, loop);
+    op_def(0xE0, OPF_IMM_BS | OPF_END, loop);
+    op_def(0xE3, OPF_IMM_BS | OPF_END, jcxz);
+}
