@@ -127,8 +127,11 @@ bool cpu_cond(cpu_t *c, unsigned cc)
         if (known)
             return r;
     }
-    if (c->lf.op == LF_LOGIC && (cc >> 1) == 2)
+    /* ZF and SF come from the result alone, whatever produced it. */
+    if (c->lf.op != LF_NONE && (cc >> 1) == 2)
         return ((c->lf.res & size_mask(c->lf.size)) == 0) ^ (cc & 1);
+    if (c->lf.op != LF_NONE && (cc >> 1) == 4)
+        return ((c->lf.res & sign_bit(c->lf.size)) != 0) ^ (cc & 1);
     fl = c->lf.op == LF_NONE ? c->eflags : lf_compute(&c->lf);
     switch (cc >> 1) {
     case 0: r = fl & FL_OF; break;

@@ -319,7 +319,7 @@ static void wrmsr(cpu_t *c, const struct insn *i)
 #define CPUID_MAX_EXT 0x80000001u
 #define CPUID_SIGNATURE 0x633u /* family 6, model 3, stepping 3: as EDX at reset */
 #define CPUID_1_EDX ((1u << 3) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) | \
-                     (1u << 13) | (1u << 15)) /* PSE TSC MSR PAE CX8 PGE CMOV */
+                     (1u << 13) | (1u << 15) | (1u << 17)) /* PSE TSC MSR PAE CX8 PGE CMOV PSE36 */
 #define CPUID_7_ECX (1u << 2)                 /* UMIP */
 #define CPUID_81_EDX (1u << 20)               /* NX */
 
