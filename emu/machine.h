@@ -1,0 +1,60 @@
+/*
+ * machine.h: the isola PC as the command line configures it: RAM, the
+ * bus, the CPU and its TLBs, the debug ports, a guest loaded without
+ * firmware, and the loop that runs it until something ends the run.
+ */
+#ifndef ISOLA_MACHINE_H
+#define ISOLA_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu.h"
+#include "loader.h"
+
+/* Exit statuses of the isola command. A guest's write of v to port 0xF4
+ * gives (v << 1) | 1, always odd. */
+#define EXIT_USAGE 2        /* bad command line, unreadable or malformed image */
+#define EXIT_SHUTDOWN 3     /* triple fault with -no-reboot, or endless resets */
+#define EXIT_INSN_LIMIT 4   /* -insn-limit reached */
+#define EXIT_HALTED 5       /* HLT that nothing can wake */
+#define EXIT_INTERRUPTED 130 /* SIGINT / SIGTERM from the host */
+
+#define RAM_MB_DEFAULT 128u
+#define RAM_MB_MAX 3584u    /* below the PCI hole at 3.5 GiB */
+#define RESETS_MAX 3        /* resets in a row without guest output */
+
+/* -tlb: 0 entries means the P6-like default (32-entry ITLB, 64-entry DTLB,
+ * 4 ways); 0 ways with entries given means min(entries, 4). */
+#define TLB_ENTRIES_MAX 4096u
+struct tlb_config {
+    unsigned i_entries, i_ways, d_entries, d_ways;
+    bool unified;
+    enum tlb_policy policy;
+    bool fast;          /* the host-pointer fast path in front of the TLB */
+};
+
+struct machine_config {
+    uint32_t ram_mb;
+    const char *image;  /* the file to boot */
+    enum load_want want;
+    const char *append;
+    uint32_t load_addr; /* flat binaries */
+    bool no_reboot;
+    bool stats;
+    uint64_t insn_limit; /* 0: none */
+    unsigned log_mask;  /* LOG_* */
+    struct tlb_config tlb;
+};
+
+void tlb_config_default(struct tlb_config *t);
+/* Parse a -tlb SPEC onto *t. On error writes a message (without the
+ * "isola: " prefix) to err and returns false. */
+bool tlb_config_parse(struct tlb_config *t, const char *spec, char *err, size_t errlen);
+
+/* Build the machine, boot the image and run it. Returns the exit status;
+ * start-up errors are reported on stderr and give EXIT_USAGE. */
+int machine_main(const struct machine_config *cfg);
+
+#endif
