@@ -232,6 +232,20 @@ void cpu_raise(cpu_t *c, unsigned vec, uint32_t err)
     longjmp(c->exc_jmp, 1);
 }
 
+/* Faults push EFLAGS with RF set, so that IRET back to the faulting
+ * instruction does not re-trigger an instruction breakpoint on it
+ * (SDM vol. 3, 17.3.1.1). Traps and aborts push RF as it is. */
+static bool is_fault(unsigned vec)
+{
+    switch (vec) {
+    case EXC_DE: case EXC_BR: case EXC_UD: case EXC_NM: case EXC_TS: case EXC_NP:
+    case EXC_SS: case EXC_GP: case EXC_PF: case EXC_MF: case EXC_AC:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* A second exception while delivering a first becomes #DF when both are
  * contributory or the first is #PF and the second not benign; a fault
  * while delivering #DF shuts the processor down (SDM vol. 3, table 6-5). */
@@ -252,6 +266,9 @@ void exception_deliver(cpu_t *c, unsigned vec, uint32_t err)
     }
     c->exc_depth = (int)second;
     c->stats.exceptions++;
+    c->halted = false;
+    if (is_fault(vec))
+        c->eflags |= FL_RF;
     intr_deliver(c, vec, err, false);
     c->exc_depth = XC_NONE;
 }
@@ -267,6 +284,23 @@ static void deliver_irq(cpu_t *c)
     c->next_eip = c->eip;
     intr_deliver(c, vec, NO_ERRCODE, false);
     c->eip = c->next_eip;
+}
+
+/* One instruction on its own, for the states that last one instruction:
+ * the interrupt shadow of STI / MOV SS, RF (cleared once an instruction
+ * completes), and TF, which traps with #DB after every instruction that
+ * began with TF set (SDM vol. 3, 17.3.1.4). */
+static void run_one_step(cpu_t *c)
+{
+    bool tf = (c->eflags & FL_TF) != 0;
+    run_block(c, 1);
+    c->inhibit_irq = false;
+    c->eflags &= ~FL_RF;
+    if (tf) {
+        c->dr[6] |= 0x4000u;  /* DR6.BS: single step */
+        exception_deliver(c, EXC_DB, NO_ERRCODE);
+        c->eip = c->next_eip;
+    }
 }
 
 enum cpu_exit cpu_run(cpu_t *c, uint64_t max_insns)
@@ -290,10 +324,8 @@ enum cpu_exit cpu_run(cpu_t *c, uint64_t max_insns)
         }
         if (c->halted)
             return CPU_EXIT_HALT;
-        if (c->inhibit_irq) {
-            /* The shadow of STI / MOV SS covers exactly one instruction. */
-            run_block(c, 1);
-            c->inhibit_irq = false;
+        if (unlikely(c->inhibit_irq || (c->eflags & (FL_TF | FL_RF)))) {
+            run_one_step(c);
             continue;
         }
         run_block(c, end - c->icount);
