@@ -161,9 +161,9 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
 
 static void run_insns(cpu_t *c, const struct insn *i, uint32_t n, uint32_t ipmask)
 {
+    if (unlikely(c->on_insn != NULL) && n)
+        c->on_insn(c, i);   /* observers run one instruction per block */
     for (; n; n--, i++) {
-        if (unlikely(c->on_insn != NULL))
-            c->on_insn(c, i);
         c->next_eip = (c->eip + i->len) & ipmask;
         i->fn(c, i);
         c->eip = c->next_eip;
@@ -222,6 +222,8 @@ static void run_block(cpu_t *c, uint64_t budget)
         return;
     }
     n = b->n < budget ? b->n : (uint32_t)budget;
+    if (unlikely(c->on_insn != NULL))
+        n = 1;
     run_insns(c, b->insns, n, ipmask);
 }
 

@@ -117,22 +117,49 @@ static bool cond_after_sub(const struct lazyflags *f, unsigned cc, bool *known)
     }
 }
 
+/* After a logical operation CF = OF = 0, so every condition is a test of
+ * the result. */
+static bool cond_after_logic(const struct lazyflags *f, unsigned cc)
+{
+    uint32_t res = f->res & size_mask(f->size);
+    bool neg = (res & sign_bit(f->size)) != 0;
+    bool r;
+    switch (cc >> 1) {
+    case 0: case 1: r = false; break;          /* O, B */
+    case 2: case 3: r = res == 0; break;       /* E, BE */
+    case 4: case 6: r = neg; break;            /* S, L */
+    case 5: r = parity_even(res); break;       /* P */
+    default: r = res == 0 || neg; break;       /* LE */
+    }
+    return r ^ (cc & 1);
+}
+
 bool cpu_cond(cpu_t *c, unsigned cc)
 {
     uint32_t fl;
     bool r;
-    if (c->lf.op == LF_SUB) {
+    switch (c->lf.op) {
+    case LF_NONE:
+        fl = c->eflags;
+        break;
+    case LF_LOGIC:
+        return cond_after_logic(&c->lf, cc);
+    case LF_SUB: {
         bool known;
         r = cond_after_sub(&c->lf, cc, &known);
         if (known)
             return r;
     }
-    /* ZF and SF come from the result alone, whatever produced it. */
-    if (c->lf.op != LF_NONE && (cc >> 1) == 2)
-        return ((c->lf.res & size_mask(c->lf.size)) == 0) ^ (cc & 1);
-    if (c->lf.op != LF_NONE && (cc >> 1) == 4)
-        return ((c->lf.res & sign_bit(c->lf.size)) != 0) ^ (cc & 1);
-    fl = c->lf.op == LF_NONE ? c->eflags : lf_compute(&c->lf);
+    /* fall through */
+    default:
+        /* ZF and SF come from the result alone, whatever produced it. */
+        if ((cc >> 1) == 2)
+            return ((c->lf.res & size_mask(c->lf.size)) == 0) ^ (cc & 1);
+        if ((cc >> 1) == 4)
+            return ((c->lf.res & sign_bit(c->lf.size)) != 0) ^ (cc & 1);
+        fl = lf_compute(&c->lf);
+        break;
+    }
     switch (cc >> 1) {
     case 0: r = fl & FL_OF; break;
     case 1: r = fl & FL_CF; break;

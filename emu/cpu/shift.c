@@ -29,7 +29,7 @@ static inline uint32_t size_mask(unsigned size)
     return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
 }
 
-static inline struct shift_out shift_calc(unsigned kind, unsigned size, uint32_t a,
+static inline __attribute__((always_inline)) struct shift_out shift_calc(unsigned kind, unsigned size, uint32_t a,
                                           unsigned n, unsigned cin)
 {
     unsigned bits = size * 8;
@@ -122,7 +122,7 @@ static inline unsigned shift_count(cpu_t *c, const struct insn *i)
     return c->reg[ECX] & 31;
 }
 
-static inline void shift_insn(cpu_t *c, const struct insn *i, unsigned kind, unsigned size)
+static inline __attribute__((always_inline)) void shift_insn(cpu_t *c, const struct insn *i, unsigned kind, unsigned size)
 {
     unsigned n = shift_count(c, i);
     unsigned cin = (kind == K_RCL || kind == K_RCR) ? cpu_cf(c) : 0;
