@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Multiboot header flags (spec 3.1.2). Bits 0-15 are requirements the
  * boot loader must meet or refuse the kernel. */
@@ -433,4 +434,80 @@ void loader_boot(const struct boot_image *im, cpu_t *c)
     }
     cpu_set_eflags(c, 0x2, 0xFFFFFFFFu);   /* IF=0, bit 1 reserved as one */
     c->eip = c->next_eip = im->entry;
+}
+
+/* ---- firmware ---- */
+
+static bool rom_size_ok(size_t n)
+{
+    return n == 0x10000 || n == 0x20000 || n == 0x40000;
+}
+
+bool rom_open(struct rom_image *r, const char *path, char *err, size_t errlen)
+{
+    struct boot_image im = {0};
+    struct check k = {path, 0, err, errlen};
+    memset(r, 0, sizeof *r);
+    if (!read_file(&im, &k))
+        return false;
+    if (!rom_size_ok(im.size)) {
+        free(im.data);
+        return fail(&k, "firmware image is %zu bytes; it must be 64, 128 or 256 KiB",
+                    im.size);
+    }
+    r->path = strdup(path);
+    if (!r->path) {
+        free(im.data);
+        return fail(&k, "out of memory");
+    }
+    r->data = im.data;
+    r->size = (uint32_t)im.size;
+    return true;
+}
+
+void rom_free(struct rom_image *r)
+{
+    free(r->path);
+    free(r->data);
+    memset(r, 0, sizeof *r);
+}
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* DIR/../firmware/bios.bin for the directory holding the running binary:
+ * a build tree's emu/isola finds the firmware/ the same build made, even
+ * when the tree was moved. */
+static bool rom_next_to_binary(char *path, size_t pathlen)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    int w = snprintf(path, pathlen, "%s/../firmware/" FIRMWARE_NAME, exe);
+    return w > 0 && (size_t)w < pathlen && is_file(path);
+}
+
+bool rom_find_default(char *path, size_t pathlen, char *err, size_t errlen)
+{
+    static const char *const dirs[] = {ISOLA_PKGDATADIR, ISOLA_FIRMWARE_DIR};
+    if (rom_next_to_binary(path, pathlen))
+        return true;
+    for (unsigned k = 0; k < sizeof dirs / sizeof dirs[0]; k++) {
+        int w = snprintf(path, pathlen, "%s/" FIRMWARE_NAME, dirs[k]);
+        if (w > 0 && (size_t)w < pathlen && is_file(path))
+            return true;
+    }
+    snprintf(err, errlen, "no firmware: %s not found in %s or %s (run make, or give "
+             "-bios FILE, or boot a kernel with -kernel FILE)", FIRMWARE_NAME,
+             ISOLA_FIRMWARE_DIR, ISOLA_PKGDATADIR);
+    return false;
 }

@@ -1,7 +1,9 @@
 /*
- * loader.h: boot a guest without firmware, as QEMU's -kernel does:
- * a Multiboot (v1) kernel (ELF32 i386, or any image with the a.out-kludge
- * address fields), or a flat binary entered at its load address.
+ * loader.h: what the machine boots. Either firmware (a BIOS ROM image,
+ * mapped by the machine below 1 MiB and below 4 GiB), or a guest booted
+ * without firmware, as QEMU's -kernel does: a Multiboot (v1) kernel (ELF32
+ * i386, or any image with the a.out-kludge address fields), or a flat
+ * binary entered at its load address.
  *
  * loader_open() reads and checks the whole image once; loader_boot() copies
  * it into RAM and sets the CPU up, and may be called again to start over
@@ -67,5 +69,29 @@ bool loader_open(struct boot_image *im, const char *path, enum load_want want,
  * caller has reset the CPU and flushes cached blocks after. */
 void loader_boot(const struct boot_image *im, cpu_t *c);
 void loader_free(struct boot_image *im);
+
+/* ---- firmware ---- */
+
+/* A PC's BIOS ROM is 64, 128 or 256 KiB; its last 16 bytes hold the reset
+ * vector at F000:FFF0. The last ROM_LOW_MAX bytes also appear just below
+ * 1 MiB (the "legacy BIOS area", SeaBIOS's convention for big images). */
+#define ROM_LOW_MAX 0x20000u
+#define FIRMWARE_NAME "bios.bin"
+
+struct rom_image {
+    char *path;
+    uint8_t *data;
+    uint32_t size;
+};
+
+/* Read and check a ROM file. On failure returns false with a one-line
+ * message naming the file in err (without the "isola: " prefix). */
+bool rom_open(struct rom_image *r, const char *path, char *err, size_t errlen);
+void rom_free(struct rom_image *r);
+/* The bundled firmware: firmware/bios.bin next to the build tree's emu/
+ * directory that holds this isola, else the installed copy, else the build
+ * tree that compiled it. Returns false (with the places tried in err) when
+ * there is none. */
+bool rom_find_default(char *path, size_t pathlen, char *err, size_t errlen);
 
 #endif

@@ -3,13 +3,23 @@
  *
  * Rules kept here:
  *  - RAM is one zeroed host array; the CPU reaches devices only through
- *    the bus.
+ *    the bus, devices reach the CPU only through the PIC's INTR pin and
+ *    the A20/reset callbacks wired here.
+ *  - Emulated time is the virtual clock's (vtime.h): a function of the
+ *    instruction count unless -realtime. The loop runs the CPU up to the
+ *    next timer deadline, fires the timers, and lets a halted CPU skip to
+ *    the next deadline. Nothing the guest can see depends on the host's
+ *    clock, except host input, -realtime and -rtc base=utc|localtime.
+ *  - Host input (serial, window) is polled about every 10 ms of host
+ *    time, never from a signal handler or another thread.
  *  - Every way a run can end is decided here, after cpu_run() returns, and
  *    gives one line on stderr and a documented exit status (machine.h).
  *    The -stats report is printed after that line, whatever the ending.
  *  - The machine, not the CPU core, decides what a triple fault does: the
- *    core is always told no_reboot, so it stops; we then reload the image
- *    (as QEMU's -kernel does on reset) or end the run.
+ *    core is always told no_reboot, so it stops; we then reset (through
+ *    the firmware, or by reloading a -kernel image as QEMU does) or end
+ *    the run. A guest's own reset request (i8042, port 0x92) is handled
+ *    the same way, silently, after the instruction that asked for it.
  *  - Output is flushed before any message, so stdout and stderr
  *    interleave in the order the guest and the machine produced them.
  */
@@ -21,28 +31,73 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "dev/ata.h"
+#include "dev/chardev.h"
+#include "dev/cmos.h"
 #include "dev/debugcon.h"
+#include "dev/i8042.h"
+#include "dev/pci.h"
+#include "dev/pic.h"
+#include "dev/pit.h"
+#include "dev/uart.h"
+#include "dev/vga.h"
 #include "tlb.h"
 #include "trace/log.h"
+#include "ui/ui.h"
+#include "vtime.h"
 
-#define RUN_CHUNK (1u << 20)   /* instructions between checks for host signals */
+#define RUN_CHUNK (1u << 20)     /* most instructions in one cpu_run() */
 #define ITLB_SEED 0x6A09E667F3BCC909ull
+#define POLL_NS 10000000ull      /* host input and the window: every 10 ms */
+#define POLL_ITERS 64u           /* loop turns between looks at the host clock... */
+#define POLL_INSNS 500000u       /* ...or instructions, whichever comes first */
+#define FOUR_GIB 0x100000000ull
+#define ONE_MIB 0x100000u
+
+/* The PC's ISA interrupt wiring (ARCHITECTURE.md, "The machine"). */
+enum {
+    IRQ_PIT = 0, IRQ_KBD = 1, IRQ_COM1 = 4, IRQ_RTC = 8, IRQ_AUX = 12, IRQ_IDE0 = 14
+};
 
 struct machine {
     cpu_t cpu;
     struct bus bus;
+    struct vclock clock;
     struct debugcon con;
-    struct boot_image image;
+    struct pic pic;
+    struct pit pit;
+    struct cmos cmos;
+    struct uart com1;
+    struct i8042 kbd;
+    struct vga vga;
+    struct pci pci;
+    struct ata ata;
+    struct chardev *serial;
+    struct blockdev *disk[DRIVES_MAX];
+    struct ui *ui;
+    struct rom_image rom;       /* firmware boot */
+    struct boot_image image;    /* -kernel boot */
+    bool firmware_boot;
     const struct machine_config *cfg;
     uint8_t *ram;
+    bool a20;                   /* the A20 gate as the i8042 last set it */
+    bool window;                /* an SDL window is open */
+    bool pace_idle;             /* a person watches: idle time follows the host clock */
+    bool host_input;            /* input may arrive from the host */
+    struct vtimer keys_timer;   /* -keys */
+    /* host polling */
+    uint64_t host_start_ns, last_poll_ns, poll_icount;
+    unsigned poll_iters;
     /* the last triple fault, as the core reported it */
     bool triple;
     char why[96];
     uint16_t tf_cs;
     uint32_t tf_eip;
-    unsigned quiet_resets;   /* resets in a row without guest output */
-    uint64_t output_at_boot; /* con.bytes when the image was last booted */
+    bool reset_requested;       /* by the guest, through the i8042 or port 0x92 */
+    unsigned quiet_resets;      /* resets in a row without guest output */
+    uint64_t output_at_boot;    /* con.bytes when the machine was last booted */
 };
 
 static volatile sig_atomic_t host_signal;
@@ -204,8 +259,39 @@ static void on_reset(cpu_t *c, const char *why)
     cpu_request_stop(c);
 }
 
-/* Power-on state, then the loader's entry state. cpu_reset drops every
- * cached block and TLB entry, so the loader may write RAM directly. */
+static void apply_a20(struct machine *m)
+{
+    cpu_t *c = &m->cpu;
+    uint32_t mask = m->a20 ? 0xFFFFFFFFu : ~(1u << 20);
+    if (c->a20_mask == mask)
+        return;
+    c->a20_mask = mask;
+    fast_flush(c);
+    tlb_flush_all(c, false);
+    c->stop_block = true;
+}
+
+/* The i8042's output port bit 1, or port 0x92 bit 1: the A20 gate sits
+ * outside the CPU, so it survives a CPU reset. */
+static void on_set_a20(void *opaque, bool on)
+{
+    struct machine *m = opaque;
+    m->a20 = on;
+    apply_a20(m);
+}
+
+/* Pulsed from inside an OUT: the reset happens once the instruction is
+ * done, when cpu_run() has returned. */
+static void on_guest_reset(void *opaque)
+{
+    struct machine *m = opaque;
+    m->reset_requested = true;
+    cpu_request_stop(&m->cpu);
+}
+
+/* Power-on state, then the firmware's reset vector or the loader's entry
+ * state. cpu_reset drops every cached block and TLB entry, so the loader
+ * may write RAM directly. */
 static void machine_boot(struct machine *m)
 {
     cpu_t *c = &m->cpu;
@@ -216,9 +302,24 @@ static void machine_boot(struct machine *m)
     c->observer = m;
     c->on_reset = on_reset;
     log_attach(c, m->cfg->log_mask);
-    loader_boot(&m->image, c);
+    if (m->firmware_boot)
+        apply_a20(m);
+    else
+        loader_boot(&m->image, c);
     m->triple = false;
+    m->reset_requested = false;
     m->output_at_boot = m->con.bytes;
+}
+
+/* A hard reset: the CPU and the devices on the system's reset line (the
+ * IDE drives, the keyboard controller, which turns A20 back on) start
+ * over; the PIC, PIT and RTC keep their state until the firmware or the
+ * kernel programs them again, as on a PC. RAM is kept. */
+static void machine_reset(struct machine *m)
+{
+    ata_reset(&m->ata);
+    i8042_reset(&m->kbd);
+    machine_boot(m);
 }
 
 static void say(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -226,6 +327,8 @@ static void say(struct machine *m, const char *fmt, ...)
 {
     va_list ap;
     debugcon_flush(&m->con);
+    if (m->serial)
+        chardev_flush(m->serial);
     log_flush();
     fputs("isola: ", stderr);
     va_start(ap, fmt);
@@ -259,10 +362,105 @@ static int triple_fault(struct machine *m)
     }
     m->quiet_resets++;
     say(m, "triple fault%s; resetting", where);
-    machine_boot(m);
+    machine_reset(m);
     return -1;
 }
 
+static int guest_reset(struct machine *m)
+{
+    cpu_t *c = &m->cpu;
+    if (m->cfg->no_reboot) {
+        say(m, "guest requested a reset at %04x:%08x; stopping (-no-reboot)",
+            c->seg[SR_CS].sel, c->eip);
+        return EXIT_SHUTDOWN;
+    }
+    machine_reset(m);
+    return -1;
+}
+
+/* ---- the host side: time, input, the window ---- */
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+static void host_sleep(uint64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / NS_PER_SEC), (long)(ns % NS_PER_SEC)};
+    nanosleep(&ts, NULL);
+}
+
+/* Pull host input and refresh the window. Returns an exit status when
+ * the user ended the run, else -1. */
+static int poll_host(struct machine *m)
+{
+    m->last_poll_ns = host_ns();
+    m->poll_icount = m->cpu.icount;
+    m->poll_iters = 0;
+    uart_poll(&m->com1);
+    if (chardev_quit_requested(m->serial)) {
+        say(m, "quit (Ctrl-A x)");
+        return EXIT_QUIT;
+    }
+    if (!ui_poll(m->ui)) {
+        say(m, "window closed");
+        return EXIT_QUIT;
+    }
+    return -1;
+}
+
+/* The host clock is read only every so many loop turns or instructions,
+ * so a loop turning fast (short timer periods) stays cheap. */
+static int maybe_poll_host(struct machine *m)
+{
+    if (++m->poll_iters < POLL_ITERS && m->cpu.icount - m->poll_icount < POLL_INSNS)
+        return -1;
+    m->poll_iters = 0;
+    m->poll_icount = m->cpu.icount;
+    if (host_ns() - m->last_poll_ns < POLL_NS)
+        return -1;
+    return poll_host(m);
+}
+
+/* HLT with IF=1: wait for the next timer. Without pacing the clock jumps
+ * there at once (or, with -realtime, sleeps until it); with pacing,
+ * emulated time may not run ahead of the host's since the start, so an
+ * idle guest costs no host CPU and its clock keeps pace with the wall.
+ * Returns an exit status, -1 to go on, or -2 when nothing can ever wake
+ * the CPU. */
+static int idle(struct machine *m)
+{
+    uint64_t next = vclock_next_deadline(&m->clock), wait;
+    if (m->cpu.intr)   /* a timer that just fired has raised it: take it first */
+        return -1;
+    if (next == VTIME_NEVER && !m->host_input)
+        return -2;
+    if (next == VTIME_NEVER) {   /* only the user can wake it */
+        host_sleep(POLL_NS);
+        return poll_host(m);
+    }
+    if (m->cfg->realtime)
+        wait = next - vclock_now(&m->clock);
+    else if (m->pace_idle)
+        wait = next - (host_ns() - m->host_start_ns);
+    else
+        wait = 0;
+    if ((int64_t)wait > (int64_t)POLL_NS) {   /* not due within a poll: come back */
+        host_sleep(POLL_NS);
+        return poll_host(m);
+    }
+    if (!m->cfg->realtime && (int64_t)wait > 0)
+        host_sleep(wait);
+    vclock_idle(&m->clock);
+    vclock_run_expired(&m->clock);
+    return -1;
+}
+
+/* HLT that nothing will end. A window stays open until it is closed, so
+ * the last screen can be read. */
 static int halted(struct machine *m)
 {
     cpu_t *c = &m->cpu;
@@ -271,59 +469,241 @@ static int halted(struct machine *m)
             c->seg[SR_CS].sel, c->eip);
     else
         say(m, "CPU halted with interrupts disabled at %04x:%08x", c->seg[SR_CS].sel, c->eip);
+    while (m->window && !host_signal && ui_poll(m->ui))
+        host_sleep(POLL_NS);
     return EXIT_HALTED;
 }
 
-/* Run until the guest, a fault, a limit or the host ends it. */
+/* ---- the loop ---- */
+
+/* What one cpu_run() ended with. Returns the exit status, or -1 to go on. */
+static int after_run(struct machine *m, enum cpu_exit r)
+{
+    cpu_t *c = &m->cpu;
+    uint64_t limit = m->cfg->insn_limit;
+    if (m->con.exit_requested)
+        return m->con.exit_status;
+    if (m->triple || r == CPU_EXIT_SHUTDOWN || c->shutdown)
+        return triple_fault(m);
+    if (m->reset_requested)
+        return guest_reset(m);
+    if (r == CPU_EXIT_HALT) {
+        int st = (c->eflags & FL_IF) ? idle(m) : -2;
+        return st == -2 ? halted(m) : st;
+    }
+    if (limit && c->icount >= limit) {
+        say(m, "instruction limit (%llu) reached at %04x:%08x",
+            (unsigned long long)limit, c->seg[SR_CS].sel, c->eip);
+        return EXIT_INSN_LIMIT;
+    }
+    return -1;
+}
+
+/* Run until the guest, a fault, a limit, the user or the host ends it. */
 static int run(struct machine *m)
 {
     cpu_t *c = &m->cpu;
     uint64_t limit = m->cfg->insn_limit;
     for (;;) {
-        uint64_t budget = RUN_CHUNK;
+        uint64_t budget = vclock_budget(&m->clock, RUN_CHUNK);
         if (limit && limit - c->icount < budget)
             budget = limit - c->icount;
         enum cpu_exit r = cpu_run(c, budget);
-        if (m->con.exit_requested)
-            return m->con.exit_status;
-        if (m->triple || r == CPU_EXIT_SHUTDOWN || c->shutdown) {
-            int st = triple_fault(m);
-            if (st >= 0)
-                return st;
-            continue;
-        }
-        if (r == CPU_EXIT_HALT)
-            return halted(m);
-        if (limit && c->icount >= limit) {
-            say(m, "instruction limit (%llu) reached at %04x:%08x",
-                (unsigned long long)limit, c->seg[SR_CS].sel, c->eip);
-            return EXIT_INSN_LIMIT;
-        }
+        vclock_run_expired(&m->clock);
+        int st = after_run(m, r);
+        if (st >= 0)
+            return st;
         if (host_signal) {
             say(m, "stopped by signal %d at %04x:%08x", (int)host_signal,
                 c->seg[SR_CS].sel, c->eip);
             return EXIT_INTERRUPTED;
         }
+        if ((st = maybe_poll_host(m)) >= 0)
+            return st;
     }
 }
 
-static double now(void)
+/* ---- building the machine ---- */
+
+static struct irq_line pic_line(struct machine *m, unsigned irq)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return (struct irq_line){pic_set_irq, &m->pic, irq};
+}
+
+/* The firmware's high alias below 4 GiB: reads of the ROM file itself. */
+static uint32_t rom_read(void *opaque, uint32_t offset, unsigned size)
+{
+    const struct rom_image *r = opaque;
+    uint32_t v = 0;
+    for (unsigned k = 0; k < size; k++)
+        v |= (uint32_t)(offset + k < r->size ? r->data[offset + k] : 0xFF) << (8 * k);
+    return v;
+}
+
+/* The ROM answers at the top of the 4 GiB space, where the CPU fetches
+ * its first instruction (0xFFFFFFF0, SDM vol. 3, 9.1.4), and its last
+ * 128 KiB at most just below 1 MiB, where real-mode code at F000:xxxx
+ * runs. The low copy is RAM the bus makes read-only. */
+static bool map_firmware(struct machine *m)
+{
+    const struct rom_image *r = &m->rom;
+    uint32_t low = r->size < ROM_LOW_MAX ? r->size : ROM_LOW_MAX;
+    memcpy(m->ram + ONE_MIB - low, r->data + r->size - low, low);
+    m->bus.rom_base = ONE_MIB - low;
+    m->bus.rom_len = low;
+    if (!bus_register_mmio(&m->bus, (uint32_t)(FOUR_GIB - r->size), r->size, rom_read, NULL,
+                           &m->rom)) {
+        fprintf(stderr, "isola: no room on the bus for the firmware\n");
+        return false;
+    }
+    return true;
+}
+
+static bool open_boot(struct machine *m, const struct machine_config *cfg, uint32_t ram_size)
+{
+    char err[512], path[4096];
+    if (cfg->image) {
+        if (loader_open(&m->image, cfg->image, cfg->want, cfg->load_addr, ram_size,
+                        cfg->append, err, sizeof err))
+            return true;
+        fprintf(stderr, "isola: %s\n", err);
+        return false;
+    }
+    m->firmware_boot = true;
+    if (cfg->bios) {
+        if (rom_open(&m->rom, cfg->bios, err, sizeof err))
+            return true;
+        fprintf(stderr, "isola: -bios %s\n", err);
+        return false;
+    }
+    if (rom_find_default(path, sizeof path, err, sizeof err) &&
+        rom_open(&m->rom, path, err, sizeof err))
+        return true;
+    fprintf(stderr, "isola: %s\n", err);
+    return false;
+}
+
+static bool open_disks(struct machine *m, const struct machine_config *cfg)
+{
+    char err[512];
+    for (unsigned k = 0; k < DRIVES_MAX; k++) {
+        const struct drive_config *d = &cfg->drive[k];
+        if (!d->path)
+            continue;
+        struct blk_options o = {d->format, d->readonly, cfg->snapshot};
+        m->disk[k] = blk_open(d->path, &o, err, sizeof err);
+        if (!m->disk[k]) {
+            fprintf(stderr, "isola: %s\n", err);
+            return false;
+        }
+    }
+    return true;
+}
+
+static enum ui_mode display_mode(const struct machine_config *cfg)
+{
+    switch (cfg->display) {
+    case DISPLAY_SDL: return UI_SDL;
+    case DISPLAY_NONE: return UI_NONE;
+    case DISPLAY_NOGRAPHIC: return UI_NOGRAPHIC;
+    case DISPLAY_AUTO: break;
+    }
+    return ui_display_available() ? UI_SDL : UI_NOGRAPHIC;
+}
+
+static bool open_io(struct machine *m, const struct machine_config *cfg)
+{
+    char err[512];
+    enum ui_mode mode = display_mode(cfg);
+    const char *serial = cfg->serial ? cfg->serial : mode == UI_SDL ? "none" : "stdio";
+    m->serial = chardev_open(serial, err, sizeof err);
+    if (!m->serial) {
+        fprintf(stderr, "isola: -serial %s: %s\n", serial, err);
+        return false;
+    }
+    m->ui = ui_open(mode, &m->vga, &m->kbd, err, sizeof err);
+    if (!m->ui) {
+        fprintf(stderr, "isola: -display %s: %s\n", mode == UI_SDL ? "sdl" : "none", err);
+        return false;
+    }
+    m->window = mode == UI_SDL;
+    bool serial_tty = strcmp(serial, "stdio") == 0 && isatty(STDIN_FILENO);
+    m->pace_idle = m->window || serial_tty;
+    m->host_input = m->pace_idle || strncmp(serial, "pipe:", 5) == 0;
+    return true;
+}
+
+static int64_t rtc_base(const struct machine_config *cfg)
+{
+    if (cfg->rtc_fixed)
+        return cfg->rtc_base;
+    time_t now = time(NULL);
+    if (cfg->rtc_localtime) {
+        struct tm tm;
+        localtime_r(&now, &tm);
+        return (int64_t)now + tm.tm_gmtoff;
+    }
+    return (int64_t)now;
+}
+
+static void type_keys(void *opaque, uint64_t now_ns)
+{
+    struct machine *m = opaque;
+    (void)now_ns;
+    i8042_type_string(&m->kbd, m->cfg->keys);
+}
+
+static bool keys_typable(const char *s)
+{
+    uint8_t buf[8];
+    if (strlen(s) >= sizeof ((struct i8042 *)0)->typing) {
+        fprintf(stderr, "isola: -keys: text too long (at most %zu characters)\n",
+                sizeof ((struct i8042 *)0)->typing - 1);
+        return false;
+    }
+    for (const char *p = s; *p; p++)
+        if (i8042_char_set2(*p, buf) == 0) {
+            fprintf(stderr, "isola: -keys: no key types character 0x%02x\n",
+                    (unsigned char)*p);
+            return false;
+        }
+    return true;
+}
+
+/* The PC of ARCHITECTURE.md: devices at their ISA ports and IRQs. */
+static void wire_devices(struct machine *m, const struct machine_config *cfg)
+{
+    cpu_t *c = &m->cpu;
+    debugcon_init(&m->con, &m->bus, c, stdout);
+    pic_init(&m->pic, &m->bus, c);
+    c->intr_ack = pic_ack;
+    c->intr_opaque = &m->pic;
+    pit_init(&m->pit, &m->bus, &m->clock, pic_line(m, IRQ_PIT));
+    cmos_init(&m->cmos, &m->bus, &m->clock, pic_line(m, IRQ_RTC), rtc_base(cfg),
+              c->ram_size);
+    uart_init(&m->com1, &m->bus, UART_COM1_BASE, pic_line(m, IRQ_COM1), m->serial);
+    uart_set_clock(&m->com1, &m->clock);
+    m->a20 = true;
+    i8042_init(&m->kbd, &m->bus, pic_line(m, IRQ_KBD), pic_line(m, IRQ_AUX), on_set_a20,
+               on_guest_reset, m);
+    i8042_set_clock(&m->kbd, &m->clock);
+    vga_init(&m->vga, &m->bus, m->ram);
+    pci_init(&m->pci, &m->bus);
+    ata_init(&m->ata, &m->bus, &m->pci, c, pic_line(m, IRQ_IDE0), m->disk[0], m->disk[1]);
+    if (cfg->keys) {
+        vtimer_init(&m->keys_timer, type_keys, m);
+        vtimer_arm(&m->clock, &m->keys_timer, KEYS_AT_NS);
+    }
 }
 
 static bool machine_build(struct machine *m, const struct machine_config *cfg)
 {
-    char err[512];
     uint32_t ram_size = cfg->ram_mb << 20;
     m->cfg = cfg;
-    if (!loader_open(&m->image, cfg->image, cfg->want, cfg->load_addr, ram_size,
-                     cfg->append, err, sizeof err)) {
-        fprintf(stderr, "isola: %s\n", err);
+    if (!open_boot(m, cfg, ram_size) || !open_disks(m, cfg))
         return false;
-    }
+    if (cfg->keys && !keys_typable(cfg->keys))
+        return false;
     m->ram = calloc(ram_size, 1);
     if (!m->ram) {
         fprintf(stderr, "isola: -m %u: cannot allocate %u MiB of RAM\n", cfg->ram_mb,
@@ -332,7 +712,12 @@ static bool machine_build(struct machine *m, const struct machine_config *cfg)
     }
     bus_init(&m->bus);
     cpu_init(&m->cpu, m->ram, ram_size, &m->bus);
-    debugcon_init(&m->con, &m->bus, &m->cpu, stdout);
+    vclock_init(&m->clock, &m->cpu.icount, cfg->ips, cfg->realtime);
+    if (m->firmware_boot && !map_firmware(m))
+        return false;
+    if (!open_io(m, cfg))
+        return false;
+    wire_devices(m, cfg);
     if (!tlb_apply(&m->cpu, &cfg->tlb))
         return false;
     if (cfg->log_mask && !log_attach(&m->cpu, cfg->log_mask)) {
@@ -348,9 +733,23 @@ static void machine_free(struct machine *m)
         mmu_free(&m->cpu);
         cpu_free(&m->cpu);
     }
+    ui_close(m->ui);
+    if (m->serial)
+        chardev_close(m->serial);
+    for (unsigned k = 0; k < DRIVES_MAX; k++)
+        if (m->disk[k])
+            blk_close(m->disk[k]);
     loader_free(&m->image);
+    rom_free(&m->rom);
     free(m->ram);
     free(m);
+}
+
+static void screenshot(struct machine *m)
+{
+    char err[512];
+    if (!ui_screenshot(&m->vga, m->cfg->screenshot, err, sizeof err))
+        say(m, "-screenshot %s: %s", m->cfg->screenshot, err);
 }
 
 int machine_main(const struct machine_config *cfg)
@@ -368,13 +767,19 @@ int machine_main(const struct machine_config *cfg)
     signal(SIGTERM, on_host_signal);
     machine_boot(m);
     m->cpu.stats = (struct cpu_stats){0};   /* count the guest's work, not power-on */
-    double start = now();
+    m->host_start_ns = m->last_poll_ns = host_ns();
     int status = run(m);
-    double secs = now() - start;
+    double secs = (double)(host_ns() - m->host_start_ns) * 1e-9;
     debugcon_flush(&m->con);
+    chardev_flush(m->serial);
     log_flush();
-    if (cfg->stats)
+    if (cfg->screenshot)
+        screenshot(m);
+    if (cfg->stats) {
         stats_print(&m->cpu, stderr, secs);
+        fprintf(stderr, "  %-22s %.6f\n", "emulated seconds",
+                (double)vclock_now(&m->clock) * 1e-9);
+    }
     machine_free(m);
     return status;
 }

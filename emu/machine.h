@@ -1,7 +1,9 @@
 /*
  * machine.h: the isola PC as the command line configures it: RAM, the
- * bus, the CPU and its TLBs, the debug ports, a guest loaded without
- * firmware, and the loop that runs it until something ends the run.
+ * bus, the CPU and its TLBs, the PC devices (PIC, PIT, CMOS, COM1, i8042,
+ * VGA, PCI + IDE), the debug ports, the firmware or a kernel loaded
+ * without it, and the loop that runs it on virtual time until something
+ * ends the run.
  */
 #ifndef ISOLA_MACHINE_H
 #define ISOLA_MACHINE_H
@@ -11,10 +13,12 @@
 #include <stdint.h>
 
 #include "cpu.h"
+#include "disk/block.h"
 #include "loader.h"
 
 /* Exit statuses of the isola command. A guest's write of v to port 0xF4
  * gives (v << 1) | 1, always odd. */
+#define EXIT_QUIT 0         /* window closed, Ctrl-A x */
 #define EXIT_USAGE 2        /* bad command line, unreadable or malformed image */
 #define EXIT_SHUTDOWN 3     /* triple fault with -no-reboot, or endless resets */
 #define EXIT_INSN_LIMIT 4   /* -insn-limit reached */
@@ -24,6 +28,8 @@
 #define RAM_MB_DEFAULT 128u
 #define RAM_MB_MAX 3584u    /* below the PCI hole at 3.5 GiB */
 #define RESETS_MAX 3        /* resets in a row without guest output */
+#define IPS_MIN 1000u       /* -icount */
+#define KEYS_AT_NS 500000000ull /* -keys are typed at 0.5 emulated seconds */
 
 /* -tlb: 0 entries means the P6-like default (32-entry ITLB, 64-entry DTLB,
  * 4 ways); 0 ways with entries given means min(entries, 4). */
@@ -35,9 +41,24 @@ struct tlb_config {
     bool fast;          /* the host-pointer fast path in front of the TLB */
 };
 
+/* -hda/-hdb/-drive: the two drives of the primary IDE channel. */
+#define DRIVES_MAX 2
+struct drive_config {
+    const char *path;   /* NULL: no drive at this index */
+    enum blk_format format;
+    bool readonly;
+};
+
+enum display_kind {
+    DISPLAY_AUTO,       /* a window if a display is available, else -nographic */
+    DISPLAY_SDL,
+    DISPLAY_NONE,
+    DISPLAY_NOGRAPHIC   /* none, and the serial port on the terminal */
+};
+
 struct machine_config {
     uint32_t ram_mb;
-    const char *image;  /* the file to boot */
+    const char *image;  /* the kernel to boot; NULL: boot through the firmware */
     enum load_want want;
     const char *append;
     uint32_t load_addr; /* flat binaries */
@@ -46,6 +67,18 @@ struct machine_config {
     uint64_t insn_limit; /* 0: none */
     unsigned log_mask;  /* LOG_* */
     struct tlb_config tlb;
+    const char *bios;   /* NULL: the bundled firmware */
+    struct drive_config drive[DRIVES_MAX];
+    bool snapshot;
+    uint64_t ips;       /* -icount */
+    bool realtime;
+    bool rtc_fixed;     /* -rtc base=DATE: rtc_base is that time */
+    bool rtc_localtime;
+    int64_t rtc_base;   /* seconds since 1970 (UTC) */
+    const char *serial; /* chardev spec; NULL: by display */
+    enum display_kind display;
+    const char *screenshot;
+    const char *keys;   /* -keys, escapes already decoded */
 };
 
 void tlb_config_default(struct tlb_config *t);

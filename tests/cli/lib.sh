@@ -14,6 +14,11 @@ failures=0
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/isola-cli.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
+# No window in tests, whatever the desktop: the default display is then
+# -nographic. Runs read no terminal (stdin is /dev/null), so idle time is
+# never paced to the host clock and the terminal never goes raw.
+unset DISPLAY WAYLAND_DISPLAY SDL_VIDEODRIVER
+
 if [ ! -x "$ISOLA" ]; then
     echo "ISOLA=$ISOLA is not built" >&2
     exit 99
@@ -36,7 +41,7 @@ fail() {
 run() {
     _want=$1
     shift
-    $limit "$ISOLA" "$@" >"$tmp/out" 2>"$tmp/err"
+    $limit "$ISOLA" "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
     _got=$?
     if [ "$_got" != "$_want" ]; then
         fail "isola $*: exit status $_got, expected $_want; stderr: $(head -c 400 "$tmp/err")"
