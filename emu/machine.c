@@ -37,6 +37,7 @@
 #include "dev/chardev.h"
 #include "dev/cmos.h"
 #include "dev/debugcon.h"
+#include "dev/fwcfg.h"
 #include "dev/i8042.h"
 #include "dev/pci.h"
 #include "dev/pic.h"
@@ -74,6 +75,7 @@ struct machine {
     struct vga vga;
     struct pci pci;
     struct ata ata;
+    struct fwcfg fwcfg;
     struct chardev *serial;
     struct blockdev *disk[DRIVES_MAX];
     struct ui *ui;
@@ -98,6 +100,8 @@ struct machine {
     bool reset_requested;       /* by the guest, through the i8042 or port 0x92 */
     unsigned quiet_resets;      /* resets in a row without guest output */
     uint64_t output_at_boot;    /* con.bytes when the machine was last booted */
+    char log402[160];           /* the line port 0x402 is writing */
+    unsigned log402_len;
 };
 
 static volatile sig_atomic_t host_signal;
@@ -311,6 +315,8 @@ static void machine_boot(struct machine *m)
     m->output_at_boot = m->con.bytes;
 }
 
+static void firmware_reset(struct machine *m);
+
 /* A hard reset: the CPU and the devices on the system's reset line (the
  * IDE drives, the keyboard controller, which turns A20 back on) start
  * over; the PIC, PIT and RTC keep their state until the firmware or the
@@ -319,14 +325,19 @@ static void machine_reset(struct machine *m)
 {
     ata_reset(&m->ata);
     i8042_reset(&m->kbd);
+    if (m->firmware_boot)
+        firmware_reset(m);
     machine_boot(m);
 }
 
 static void say(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void debug402_flush(struct machine *m);
+
 static void say(struct machine *m, const char *fmt, ...)
 {
     va_list ap;
     debugcon_flush(&m->con);
+    debug402_flush(m);
     if (m->serial)
         chardev_flush(m->serial);
     log_flush();
@@ -670,6 +681,129 @@ static bool keys_typable(const char *s)
     return true;
 }
 
+/* ---- what a firmware built for QEMU's PC expects (SeaBIOS) ---- */
+
+/* The i440FX's PAM registers (82441FX datasheet, 3.2.18; config 0x59-0x5F)
+ * route each segment of 0xC0000-0xFFFFF to DRAM or to the ROM, for reads
+ * and for writes apart. Here the low copy of the ROM always sits in RAM
+ * and is always read from there; the registers decide only which of its
+ * segments take writes (bit 1 of a nibble, "WE"). SeaBIOS opens them to
+ * write its variables and closes them before it boots, all but the
+ * segments it keeps for its own use (upper-memory malloc, its extra stack
+ * at 0xE8000-0xEFFFF). The bus has one read-only range, so it covers the
+ * run of closed segments nearest 1 MiB (the F segment: entry points and
+ * tables); closed segments below an open one take writes. */
+#define PAM0 0x59
+#define PAM_SEGMENT 0x4000u            /* PAM1-6: two 16 KiB segments each */
+#define PAM_FIRST 0xC0000u
+#define PAM_F_SEGMENT 0xF0000u         /* PAM0: one 64 KiB segment */
+
+static bool pam_write_enabled(const uint8_t *cfg, uint32_t addr)
+{
+    if (addr >= PAM_F_SEGMENT)
+        return cfg[PAM0] & 0x20;
+    unsigned seg = (addr - PAM_FIRST) / PAM_SEGMENT;
+    uint8_t r = cfg[PAM0 + 1 + seg / 2];
+    return ((seg & 1) ? r >> 4 : r) & 0x2;
+}
+
+static void pam_apply(struct machine *m)
+{
+    const uint8_t *cfg = m->pci.host_bridge.config;
+    uint32_t first = ONE_MIB - (m->rom.size < ROM_LOW_MAX ? m->rom.size : ROM_LOW_MAX);
+    uint32_t hi = ONE_MIB, lo;
+    while (hi > first && pam_write_enabled(cfg, hi - PAM_SEGMENT))
+        hi -= PAM_SEGMENT;
+    for (lo = hi; lo > first && !pam_write_enabled(cfg, lo - PAM_SEGMENT); lo -= PAM_SEGMENT)
+        ;
+    uint32_t base = lo < hi ? lo : 0, len = lo < hi ? hi - lo : 0;
+    if (m->bus.rom_base == base && m->bus.rom_len == len)
+        return;
+    m->bus.rom_base = base;
+    m->bus.rom_len = len;
+    /* cached host pointers may allow or refuse writes the new range changes */
+    fast_flush(&m->cpu);
+    tlb_flush_all(&m->cpu, false);
+    m->cpu.stop_block = true;
+}
+
+static void on_host_bridge_written(struct pci_function *f, unsigned offset, unsigned size,
+                                   uint32_t v)
+{
+    (void)v;
+    if (offset + size > PAM0 && offset <= PAM0 + 6)
+        pam_apply(f->opaque);
+}
+
+/* Power-on state of the BIOS area: the registers say "ROM" (datasheet
+ * default 00h) and the low copy is the ROM image again, whatever the
+ * firmware wrote there while it was open. */
+static void firmware_reset(struct machine *m)
+{
+    uint32_t low = m->rom.size < ROM_LOW_MAX ? m->rom.size : ROM_LOW_MAX;
+    memcpy(m->ram + ONE_MIB - low, m->rom.data + m->rom.size - low, low);
+    memset(&m->pci.host_bridge.config[PAM0], 0, 7);
+    pam_apply(m);
+}
+
+/* Port 0x402, QEMU's debugcon as SeaBIOS uses it: SeaBIOS logs there once
+ * a read gives 0xE9. The log goes to stderr, a line at a time: on stdout
+ * it would garble the console SeaBIOS prints on COM1 at the same time. */
+#define SEABIOS_DEBUG_PORT 0x402
+
+static uint32_t debug402_read(void *opaque, uint16_t port, unsigned size)
+{
+    (void)opaque, (void)port, (void)size;
+    return DEBUGCON_PORT;
+}
+
+static void debug402_flush(struct machine *m)
+{
+    if (m->log402_len)
+        fwrite(m->log402, 1, m->log402_len, stderr);
+    m->log402_len = 0;
+}
+
+static void debug402_write(void *opaque, uint16_t port, unsigned size, uint32_t v)
+{
+    struct machine *m = opaque;
+    (void)port, (void)size;
+    m->log402[m->log402_len++] = (char)v;
+    if ((char)v == '\n' || m->log402_len == sizeof m->log402) {
+        debugcon_flush(&m->con);
+        if (m->serial)
+            chardev_flush(m->serial);
+        debug402_flush(m);
+    }
+}
+
+/* fw_cfg as QEMU fills it for a PC, as far as SeaBIOS needs: RAM (the
+ * "etc/e820" map), one CPU, and "no graphics" unless a window shows the
+ * VGA screen: there is no VGA BIOS for SeaBIOS, so without a window it
+ * puts its console and INT 10h on COM1 (its "sercon"), as under QEMU's
+ * -nographic. QEMU gives every PCI function subsystem 1AF4:1100; SeaBIOS
+ * looks for it on 00:00.0 before it trusts fw_cfg. */
+static void wire_qemu_platform(struct machine *m)
+{
+    uint8_t e820[20];
+    uint8_t *hb = m->pci.host_bridge.config;
+    hb[PCI_SUBSYS_VENDOR] = 0xF4, hb[PCI_SUBSYS_VENDOR + 1] = 0x1A;
+    hb[PCI_SUBSYS_ID] = 0x00, hb[PCI_SUBSYS_ID + 1] = 0x11;
+    m->pci.host_bridge.opaque = m;
+    m->pci.host_bridge.config_written = on_host_bridge_written;
+    m->pci.reset = on_guest_reset;   /* port 0xCF9, SeaBIOS's way to reboot */
+    m->pci.reset_opaque = m;
+    fwcfg_init(&m->fwcfg, &m->bus);
+    fwcfg_add_u64(&m->fwcfg, FWCFG_RAM_SIZE, m->cpu.ram_size);
+    fwcfg_add_u16(&m->fwcfg, FWCFG_NOGRAPHIC, !m->window);
+    fwcfg_add_u16(&m->fwcfg, FWCFG_NB_CPUS, 1);
+    fwcfg_add_u16(&m->fwcfg, FWCFG_MAX_CPUS, 1);
+    fwcfg_add_u16(&m->fwcfg, FWCFG_BOOT_MENU, 0);
+    fwcfg_e820_entry(e820, 0, m->cpu.ram_size, 1);
+    fwcfg_add_file(&m->fwcfg, "etc/e820", e820, sizeof e820);
+    bus_register_io(&m->bus, SEABIOS_DEBUG_PORT, 1, debug402_read, debug402_write, m);
+}
+
 /* The PC of ARCHITECTURE.md: devices at their ISA ports and IRQs. */
 static void wire_devices(struct machine *m, const struct machine_config *cfg)
 {
@@ -690,6 +824,7 @@ static void wire_devices(struct machine *m, const struct machine_config *cfg)
     vga_init(&m->vga, &m->bus, m->ram);
     pci_init(&m->pci, &m->bus);
     ata_init(&m->ata, &m->bus, &m->pci, c, pic_line(m, IRQ_IDE0), m->disk[0], m->disk[1]);
+    wire_qemu_platform(m);
     if (cfg->keys) {
         vtimer_init(&m->keys_timer, type_keys, m);
         vtimer_arm(&m->clock, &m->keys_timer, KEYS_AT_NS);
@@ -771,6 +906,7 @@ int machine_main(const struct machine_config *cfg)
     int status = run(m);
     double secs = (double)(host_ns() - m->host_start_ns) * 1e-9;
     debugcon_flush(&m->con);
+    debug402_flush(m);
     chardev_flush(m->serial);
     log_flush();
     if (cfg->screenshot)

@@ -7,6 +7,8 @@
 #        qemu-bios  $QEMU -bios $BIOS ... -nographic: the bundled BIOS on
 #                   QEMU's PC, so it is not tied to isola's quirks
 #        seabios    $QEMU with its own BIOS: the oracle for the MBR's lines
+#        isola-seabios  $ISOLA -bios $SEABIOS -hda DISK -nographic: SeaBIOS
+#                   (default /usr/share/seabios/bios-256k.bin) on isola
 #   DISK_SIZE       the disk image's size for truncate(1) (default 8M; the
 #                   image is sparse, so 200G is cheap and exercises LBA48)
 #   MEM_MIB         guest RAM (default 128)
@@ -15,7 +17,7 @@
 # 0x10 to port 0xF4) and the lines starting "mbr: " are exactly the ones
 # expected from the disk's contents and MEM_MIB. For the bundled BIOS it
 # also checks its banner, its disk line and the E820 map's size.
-# Exit 77 (skip) when QEMU is needed and missing; 99 when a build product
+# Exit 77 (skip) when QEMU or SeaBIOS is needed and missing; 99 when a build product
 # is missing. ISOLA, QEMU, BIOS override the programs; BOOT_TIMEOUT the
 # wall-clock limit in seconds.
 
@@ -25,6 +27,7 @@ mem=${3:-128}
 isola=${ISOLA:-./emu/isola}
 qemu=${QEMU:-qemu-system-i386}
 bios=${BIOS:-firmware/bios.bin}
+seabios=${SEABIOS:-/usr/share/seabios/bios-256k.bin}
 timeout_s=${BOOT_TIMEOUT:-300}
 srcdir=${srcdir:-.}
 
@@ -32,7 +35,13 @@ case $host in
 isola) need="$isola $bios" ;;
 qemu-bios) need=$bios ;;
 seabios) need= ;;
-*) echo "usage: $0 isola|qemu-bios|seabios [DISK_SIZE [MEM_MIB]]" >&2; exit 99 ;;
+isola-seabios)
+    need=$isola
+    if [ ! -f "$seabios" ]; then
+        echo "run-boot: $seabios not found: skipped"
+        exit 77
+    fi ;;
+*) echo "usage: $0 isola|qemu-bios|seabios|isola-seabios [DISK_SIZE [MEM_MIB]]" >&2; exit 99 ;;
 esac
 for f in tests/boot/mbr.bin tests/boot/stage2.bin $need; do
     if [ ! -f "$f" ]; then
@@ -40,7 +49,7 @@ for f in tests/boot/mbr.bin tests/boot/stage2.bin $need; do
         exit 99
     fi
 done
-if [ "$host" != isola ] && ! command -v "$qemu" >/dev/null 2>&1; then
+if [ "$host" != isola ] && [ "$host" != isola-seabios ] && ! command -v "$qemu" >/dev/null 2>&1; then
     echo "run-boot: $qemu not found: skipped"
     exit 77
 fi
@@ -92,6 +101,9 @@ case $host in
 isola)
     set -- "$isola" -bios "$bios" -m "$mem" -hda "$disk" -nographic -no-reboot \
         -rtc base=2025-01-01T12:00:00 -insn-limit 4G ;;
+isola-seabios)
+    set -- "$isola" -bios "$seabios" -m "$mem" -hda "$disk" -nographic -no-reboot \
+        -rtc base=2025-01-01T12:00:00 -insn-limit 4G ;;
 qemu-bios)
     set -- "$qemu" -bios "$bios" $qemu_args ;;
 seabios)
@@ -136,7 +148,7 @@ expect_line() {
         fail=1
     fi
 }
-if [ "$host" != seabios ]; then
+if [ "$host" = isola ] || [ "$host" = qemu-bios ]; then
     expect_line "isola BIOS [^:]*: $mem MiB RAM"
     expect_line "isola BIOS: disk 80: $((sectors / 2048)) MiB, $sectors sectors( \(LBA48\))?"
     expect_line "isola BIOS: booting from disk 80"
