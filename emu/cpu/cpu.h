@@ -250,6 +250,8 @@ struct cpu {
     unsigned cpl;
     bool halted;
     bool inhibit_irq;  /* one-instruction shadow after STI, MOV SS, POP SS */
+    bool ss_shadow;    /* SS was just loaded: debug traps wait one instruction */
+    bool db_pending;   /* a single-step trap held back by that shadow */
 
     /* memory */
     uint8_t *ram;

@@ -291,18 +291,26 @@ static void deliver_irq(cpu_t *c)
 /* One instruction on its own, for the states that last one instruction:
  * the interrupt shadow of STI / MOV SS, RF (cleared once an instruction
  * completes), and TF, which traps with #DB after every instruction that
- * began with TF set (SDM vol. 3, 17.3.1.4). */
+ * began with TF set (SDM vol. 3, 17.3.1.4) — except that a load of SS
+ * holds the trap back until after the next instruction (6.8.3). */
 static void run_one_step(cpu_t *c)
 {
-    bool tf = (c->eflags & FL_TF) != 0;
-    run_block(c, 1);
-    c->inhibit_irq = false;
+    bool trap = (c->eflags & FL_TF) != 0 || c->db_pending;
+    uint64_t events = c->stats.interrupts + c->stats.exceptions;
+    c->inhibit_irq = c->ss_shadow = c->db_pending = false;
     c->eflags &= ~FL_RF;
-    if (tf) {
-        c->dr[6] |= 0x4000u;  /* DR6.BS: single step */
-        exception_deliver(c, EXC_DB, NO_ERRCODE);
-        c->eip = c->next_eip;
+    run_block(c, 1);
+    /* INT n, INT3 and INTO clear TF on the way into their handler: no
+     * single-step trap follows them. */
+    if (!trap || c->exc_stopped || c->stats.interrupts + c->stats.exceptions != events)
+        return;
+    if (c->ss_shadow) {
+        c->db_pending = true;
+        return;
     }
+    c->dr[6] |= 0x4000u;  /* DR6.BS: single step */
+    exception_deliver(c, EXC_DB, NO_ERRCODE);
+    c->eip = c->next_eip;
 }
 
 enum cpu_exit cpu_run(cpu_t *c, uint64_t max_insns)
@@ -326,7 +334,7 @@ enum cpu_exit cpu_run(cpu_t *c, uint64_t max_insns)
         }
         if (c->halted)
             return CPU_EXIT_HALT;
-        if (unlikely(c->inhibit_irq || (c->eflags & (FL_TF | FL_RF)))) {
+        if (unlikely(c->inhibit_irq || c->db_pending || (c->eflags & (FL_TF | FL_RF)))) {
             run_one_step(c);
             continue;
         }
@@ -374,7 +382,7 @@ void cpu_reset(cpu_t *c)
     c->dr[7] = 0x400;
     c->efer = 0;
     c->cpl = 0;
-    c->halted = c->inhibit_irq = false;
+    c->halted = c->inhibit_irq = c->ss_shadow = c->db_pending = false;
     c->exc_depth = 0;
     c->a20_mask = 0xFFFFFFFFu;
     for (int sr = 0; sr < SR_COUNT; sr++)

@@ -169,12 +169,8 @@ void seg_load(cpu_t *c, int sr, uint16_t sel)
         seg_load_protected(c, sr, sel);
     else
         seg_load_real(c, sr, sel);
-    if (sr == SR_SS) {
-        /* MOV SS / POP SS hold off interrupts for one instruction so that
-         * the following ESP load completes the switch (SDM vol. 3, 6.8.3). */
-        c->inhibit_irq = true;
-        c->stop_block = true;
-    }
+    if (sr == SR_SS)
+        c->stop_block = true;  /* SS.B may change the stack width */
 }
 
 /* ---- checks on access ---- */

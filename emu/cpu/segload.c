@@ -20,6 +20,7 @@
 static void ss_loaded(cpu_t *c)
 {
     c->inhibit_irq = true;
+    c->ss_shadow = true;
     c->stop_block = true;
 }
 

@@ -194,7 +194,9 @@ static uint32_t stos_run(cpu_t *c, const struct insn *i, unsigned size, uint32_t
 static inline __attribute__((always_inline)) void
 str_run(cpu_t *c, const struct insn *i, unsigned size, enum strop op)
 {
-    uint32_t n, budget = REP_BUDGET;
+    /* With TF set a REP instruction traps after every iteration (SDM
+     * vol. 3, 17.3.1.4), so it does one and restarts. */
+    uint32_t n, budget = (c->eflags & FL_TF) ? 1 : REP_BUDGET;
     if (op == S_INS || op == S_OUTS)
         io_check(c, (uint16_t)c->reg[EDX], size);
     if (!i->rep) {
