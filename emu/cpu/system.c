@@ -431,6 +431,7 @@ static void store_dtr(cpu_t *c, const struct insn *i, const struct dtreg *r)
     uint32_t off;
     umip_check(c);
     off = ea(c, i);
+    mem_probe_write(c, i->seg, off, 2);  /* the limit first: the #PF's CR2 */
     mem_probe_write(c, i->seg, off + 2, 4);
     wr16(c, i->seg, off, r->limit);
     wr32(c, i->seg, off + 2, r->base);
