@@ -1377,6 +1377,60 @@ static void cls_nop(struct gen *g)
     put(g, &e, m);
 }
 
+/* Whether a write to linear lin at the current CPL passes the page
+ * tables (always, without paging). */
+static bool page_writable(struct gen *g, uint32_t lin)
+{
+    if (!(g->s.cr0 & CR0_PG))
+        return true;
+    uint32_t pde = mem_rd(g, PD_BASE + (lin >> 22) * 4, 4), fl = pde;
+    if (!(pde & 1))
+        return false;
+    if (!((pde & 0x80) && (g->s.cr4 & CR4_PSE))) {
+        uint32_t pte = mem_rd(g, (pde & ~0xFFFu) + ((lin >> 12) & 0x3FF) * 4, 4);
+        if (!(pte & 1))
+            return false;
+        fl &= pte;
+    }
+    if (g->cpl == 3)
+        return (fl & 6) == 6;
+    return (fl & 2) || !(g->s.cr0 & CR0_WP);
+}
+
+/* A stack whose pages take writes around ESP, for groups that push what
+ * a later instruction of theirs pops: a push that faulted would leave it
+ * popping whatever was there. DEV_FAR_KERNEL_STACK: at CPL 3 this also
+ * keeps far transfers off read-only and supervisor stack pages. */
+static void good_stack(struct gen *g, bool far)
+{
+    uint16_t ss = g->s.sel[2];
+    for (int tries = 0; tries < 16; tries++) {
+        uint32_t sp = g->s.r[ESP];
+        uint32_t lo = seg_base(g, ss) + (seg_big(g, ss) ? sp - 40 : ((sp - 40) & 0xFFFF));
+        if (page_writable(g, lo) && page_writable(g, lo + 56)) {
+            if (tries && far && g->cpl == 3)
+                dev_used(DEV_FAR_KERNEL_STACK);
+            return;
+        }
+        setup_mov32(g, ESP, fresh_sp(g));
+    }
+    g->failed = true;
+}
+
+/* An offset in the data window for a set-up store through DS whose page
+ * takes the write: a later instruction reads what it stored. */
+static uint32_t store_target(struct gen *g, unsigned size)
+{
+    uint32_t t = 0;
+    for (int tries = 0; tries < 16; tries++) {
+        t = DATA_LO + rnd(R, DATA_HI - DATA_LO - 8);
+        uint32_t lin = seg_base(g, g->s.sel[3]) + t;
+        if (page_writable(g, lin) && page_writable(g, lin + size - 1))
+            break;
+    }
+    return t;
+}
+
 /* PUSH/POP: registers, immediates, r/m. */
 static void cls_pushpop(struct gen *g)
 {
@@ -1435,6 +1489,7 @@ static void cls_pushpop(struct gen *g)
         m.safe = !mem;
     } else {
         /* POP ESP with a sane value on top */
+        good_stack(g, false);
         setup_push(g, 4, fresh_sp(g));
         e8(&e, 0x5C);
     }
@@ -1479,46 +1534,6 @@ static void cls_enter(struct gen *g)
         e8(&e, 0xC9);
     }
     put(g, &e, m);
-}
-
-/* Whether a write to linear lin at the current CPL passes the page
- * tables (always, without paging). */
-static bool page_writable(struct gen *g, uint32_t lin)
-{
-    if (!(g->s.cr0 & CR0_PG))
-        return true;
-    uint32_t pde = mem_rd(g, PD_BASE + (lin >> 22) * 4, 4), fl = pde;
-    if (!(pde & 1))
-        return false;
-    if (!((pde & 0x80) && (g->s.cr4 & CR4_PSE))) {
-        uint32_t pte = mem_rd(g, (pde & ~0xFFFu) + ((lin >> 12) & 0x3FF) * 4, 4);
-        if (!(pte & 1))
-            return false;
-        fl &= pte;
-    }
-    if (g->cpl == 3)
-        return (fl & 6) == 6;
-    return (fl & 2) || !(g->s.cr0 & CR0_WP);
-}
-
-/* A stack whose pages take writes around ESP, for groups that push what
- * a later instruction of theirs pops: a push that faulted would leave it
- * popping whatever was there. DEV_FAR_KERNEL_STACK: at CPL 3 this also
- * keeps far transfers off read-only and supervisor stack pages. */
-static void good_stack(struct gen *g, bool far)
-{
-    uint16_t ss = g->s.sel[2];
-    for (int tries = 0; tries < 16; tries++) {
-        uint32_t sp = g->s.r[ESP];
-        uint32_t lo = seg_base(g, ss) + (seg_big(g, ss) ? sp - 40 : ((sp - 40) & 0xFFFF));
-        if (page_writable(g, lo) && page_writable(g, lo + 56)) {
-            if (tries && far && g->cpl == 3)
-                dev_used(DEV_FAR_KERNEL_STACK);
-            return;
-        }
-        setup_mov32(g, ESP, fresh_sp(g));
-    }
-    g->failed = true;
 }
 
 /* PUSHF/POPF, LAHF/SAHF, CLC STC CMC CLD STD CLI STI. POPF now and then
@@ -1957,7 +1972,7 @@ static void cls_sreg(struct gen *g)
             e8(&e, 0x8E);
             modrm_reg(&e, sr, r);
         } else {
-            uint32_t t = DATA_LO + rnd(R, DATA_HI - DATA_LO - 8);
+            uint32_t t = store_target(g, 2);
             setup_store(g, t, 2, sel);
             e8(&e, 0x8E);
             modrm_abs(g, &e, sr, t);
@@ -1977,6 +1992,7 @@ static void cls_sreg(struct gen *g)
         bool o16 = rand_o16(g);
         static const uint8_t pop[5][2] = {{0x07}, {0x17}, {0x1F}, {0x0F, 0xA1}, {0x0F, 0xA9}};
         unsigned sr = rnd(R, 5);
+        good_stack(g, false);
         setup_push(g, o16 ? 2 : 4, load_sel(g, sr == 1) | (o16 ? 0 : rnd32(R) & 0xFFFF0000u));
         pfx_o(g, &e, o16);
         e8(&e, pop[sr][0]);
@@ -1991,7 +2007,7 @@ static void cls_sreg(struct gen *g)
         unsigned size = o16 ? 2 : 4;
         unsigned r = lss && chance(R, 80) ? ESP : dst_reg(g, size);
         uint32_t off = r == ESP ? fresh_sp(g) : rnd32(R);
-        uint32_t t = DATA_LO + rnd(R, DATA_HI - DATA_LO - 8);
+        uint32_t t = store_target(g, size + 2);
         setup_store(g, t, size, off);
         setup_store(g, t + size, 2, load_sel(g, lss));
         pfx_o(g, &e, o16);
@@ -2026,7 +2042,7 @@ static void cls_sysread(struct gen *g)
         uint16_t sel = probe_sel(g);
         bool mem = chance(R, 30);
         unsigned src = dst_reg(g, 2);
-        uint32_t t = DATA_LO + rnd(R, DATA_HI - DATA_LO - 8);
+        uint32_t t = store_target(g, 2);
         if (mem)
             setup_store(g, t, 2, sel);
         else
@@ -2154,7 +2170,7 @@ static void far_branch(struct gen *g, bool o16, struct enc *e, struct ginsn *m)
     }
     if (kind == 4) {
         /* JMP/CALL m16:16 or m16:32 (FF /5, FF /3) */
-        uint32_t a = pick_target(g, 8, g->cs16);
+        uint32_t a = store_target(g, 8);
         setup_store(g, a, size, t);
         setup_store(g, a + size, 2, cs);
         pfx_o(g, e, o16);
@@ -2268,7 +2284,7 @@ static void cls_branch(struct gen *g)
         }
         unsigned r = dst_reg(g, 4);
         if (mem) {
-            uint32_t a = pick_target(g, 4, g->cs16);
+            uint32_t a = store_target(g, 4);
             setup_store(g, a, o16 ? 2 : 4, t);
             pfx_o(g, &e, o16);
             e8(&e, 0xFF);
@@ -2580,6 +2596,11 @@ uint32_t gen_group(struct gen *g, const struct xstate *s, uint8_t *mem, struct c
 }
 
 /* ---- streams ---- */
+
+void gen_free(struct gen *g)
+{
+    free(g);
+}
 
 struct gen *gen_new(uint64_t seed)
 {

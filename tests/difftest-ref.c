@@ -135,6 +135,13 @@ static void setup_protected(struct ref *r)
     snapshot(r, 3);
 }
 
+void ref_free(struct ref *r)
+{
+    uc_close(r->uc);
+    free(r->mem);
+    free(r);
+}
+
 struct ref *ref_new(bool real, uint8_t **mem)
 {
     struct ref *r = calloc(1, sizeof *r);

@@ -66,15 +66,21 @@ static struct deviation_info deviations[DEV_COUNT] = {
         "reload Unicorn's saved clean context after every exception, then the registers", 0},
     [DEV_SEG_CHECKS] = {
         "no-segment-checks",
-        "QEMU's TCG does not check segment types or limits on data accesses: a write "
-        "through a CS override succeeds where hardware raises #GP",
-        "never write through a CS override (reads through CS are fine: the code "
-        "segments are readable)", 0},
+        "QEMU's TCG checks neither segment types, limits nor null selectors on data "
+        "accesses, in protected or real mode: a write through CS, an access past a "
+        "limit or through a null data segment succeeds where hardware faults",
+        "never write through a CS override; load data segment registers only with "
+        "present, writable data segments; keep real-mode offsets below 64 KiB and "
+        "expand-down offsets above the limit; after a return to ring 3 nulls a data "
+        "segment register, reload it first (the loads themselves, good and bad, are "
+        "compared)", 0},
     [DEV_TZCNT_LZCNT] = {
-        "tzcnt-lzcnt",
-        "Unicorn's CPU model has BMI1/ABM, so F3 0F BC/BD are TZCNT/LZCNT; on an i686 "
-        "they are BSF/BSR with an ignored REP prefix",
-        "never put F3 on BSF/BSR (F2 is used instead)", 0},
+        "cpu-model",
+        "Unicorn's CPU model is not an i686: with BMI1/ABM, F3 0F BC/BD are TZCNT/LZCNT "
+        "(on an i686 BSF/BSR with an ignored REP prefix), and with AVX C4/C5 with a "
+        "register operand are VEX prefixes (on an i686 LES/LDS, #UD)",
+        "never put F3 on BSF/BSR (F2 is used instead); LES/LDS always take a memory "
+        "operand", 0},
     [DEV_LOCK_UD] = {
         "lock-ud",
         "Unicorn 2.0.1 ignores LOCK where the SDM (vol. 2, LOCK) demands #UD on most "
@@ -280,6 +286,15 @@ static void isola_new(void)
     cpu_reset(cpu);
 }
 
+static void isola_free(void)
+{
+    mmu_free(cpu);
+    cpu_free(cpu);
+    free(cpu);
+    free(test_bus);
+    free(ram);
+}
+
 static void isola_load_real(const struct xstate *s)
 {
     cpu->cr0 &= ~CR0_PE;
@@ -332,6 +347,8 @@ static void isola_load(enum mode mode, const struct xstate *s)
     cpu->stop_request = false;
     cpu->halted = false;
     cpu->inhibit_irq = false;
+    cpu->ss_shadow = false;
+    cpu->db_pending = false; /* no single-step trap carried over from before */
 }
 
 static void isola_save(struct xstate *s)
@@ -435,7 +452,10 @@ static void print_state(const char *title, const struct xstate *s)
     printf("  %s:", title);
     for (int i = 0; i < 8; i++)
         printf(" %s=%08x", reg_name[i], s->r[i]);
-    printf("\n  %*s EIP=%08x EFLAGS=%08x [%s]\n", (int)strlen(title), "", s->eip, s->eflags, fs);
+    printf("\n  %*s EIP=%08x EFLAGS=%08x [%s]", (int)strlen(title), "", s->eip, s->eflags, fs);
+    for (int i = 0; i < 6; i++)
+        printf(" %s=%04x", sel_name[i], s->sel[i]);
+    printf(" CR0=%08x\n", s->cr0);
 }
 
 static const char *vec_name(int v, char buf[24])
@@ -1051,12 +1071,13 @@ static bool run_stream(struct gen *g, struct codemap *cm, const struct run *run,
 
         int rvec = reference_step(run, gi, &pre);
         if (rvec == REF_UNMAPPED) {
+            /* the machines part here: nothing more to compare */
             stats.aborted_unmapped++;
             if (opt_verbose) {
                 print_trace(run->stream, idx, gi, &pre, -1);
                 printf("  (unmapped access: the stream ends)\n");
             }
-            break;
+            return ok;
         }
         int ivec = isola_step(gi->rep_string);
         ref_save(run->r, &rs);
@@ -1100,6 +1121,8 @@ static bool run_stream(struct gen *g, struct codemap *cm, const struct run *run,
             ref_load(run->r, &cur);
             cpu->eip = cur.eip;
             cpu->exc_stopped = false;
+            /* as the reference's reload does: no shadow, no held-back trap */
+            cpu->inhibit_irq = cpu->ss_shadow = cpu->db_pending = false;
         }
     }
 
@@ -1202,5 +1225,11 @@ int main(int argc, char **argv)
            (unsigned long long)stats.failed_streams);
     cs_close(&capstone);
     cs_close(&capstone16);
+    for (int side = 0; side < 2; side++)
+        if (refs[side])
+            ref_free(refs[side]);
+    gen_free(g);
+    free(cm);
+    isola_free();
     return stats.mismatches ? 1 : 0;
 }

@@ -158,6 +158,7 @@ static inline bool chance(struct rng *r, unsigned percent) { return rnd(r, 100) 
 /* ---- the generator (difftest-gen.c) ---- */
 struct gen;
 struct gen *gen_new(uint64_t seed);
+void gen_free(struct gen *g);
 /* A fresh stream: initial state and memory contents (mem is MEM_SIZE). */
 enum mode { MODE_PM32, MODE_PM16, MODE_RM, MODE_PG };
 void gen_stream_start(struct gen *g, enum mode mode, unsigned cpl, struct xstate *s,
@@ -174,6 +175,7 @@ uint32_t undef_flags(const struct ginsn *gi, const struct xstate *pre);
 /* ---- the reference (difftest-ref.c) ---- */
 struct ref;
 struct ref *ref_new(bool real, uint8_t **mem);
+void ref_free(struct ref *r);
 /* Load state (the memory is shared through the returned pointer). */
 void ref_load(struct ref *r, const struct xstate *s);
 void ref_save(struct ref *r, struct xstate *s);
