@@ -17,15 +17,7 @@
 #include "ui/render.h"
 #include "pngread.h"
 
-static int failures;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
+#include "../unit/check.h"
 
 static uint8_t cells[TEXT_ROWS * TEXT_COLS * 2];
 static uint8_t pix[SCREEN_W * SCREEN_H];

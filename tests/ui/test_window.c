@@ -19,15 +19,7 @@
 #include "ui/keymap.h"
 #include "ui/window.h"
 
-static int failures;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
+#include "../unit/check.h"
 
 /* ---- the stub keyboard controller ---- */
 

@@ -17,15 +17,7 @@
 #include "vtime.h"
 #include "dev/cmos.h"
 
-static int failures;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
+#include "check.h"
 
 #define T0 1709251198  /* 2024-02-29 23:59:58 UTC, a Thursday */
 #define MS 1000000ull

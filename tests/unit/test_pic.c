@@ -14,15 +14,7 @@
 #include "cpu.h"
 #include "dev/pic.h"
 
-static int failures;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
+#include "check.h"
 
 static struct bus bus;
 static cpu_t cpu;

@@ -17,15 +17,7 @@
 #include "vtime.h"
 #include "dev/pit.h"
 
-static int failures;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
+#include "check.h"
 
 static struct bus bus;
 static uint64_t icount;

@@ -10,15 +10,7 @@
 
 #include "tlb.h"
 
-static int failures;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
+#include "check.h"
 
 static void put(struct tlb *t, uint32_t vpn, bool global, bool large)
 {

@@ -20,25 +20,7 @@
 #include "dev/uart.h"
 #include "vtime.h"
 
-static int failures;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
-
-#define EQ(got, want)                                                     \
-    do {                                                                  \
-        unsigned g_ = (unsigned)(got), w_ = (unsigned)(want);             \
-        if (g_ != w_) {                                                   \
-            printf("FAIL %s:%d: %s = 0x%X, want 0x%X\n", __FILE__,        \
-                   __LINE__, #got, g_, w_);                               \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
+#include "check.h"
 
 #define B 0x3F8
 enum { RBR = 0, IER = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };

@@ -13,25 +13,7 @@
 #include "bus.h"
 #include "dev/vga.h"
 
-static int failures;
-
-#define CHECK(cond)                                                       \
-    do {                                                                  \
-        if (!(cond)) {                                                    \
-            printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);        \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
-
-#define EQ(got, want)                                                     \
-    do {                                                                  \
-        unsigned g_ = (unsigned)(got), w_ = (unsigned)(want);             \
-        if (g_ != w_) {                                                   \
-            printf("FAIL %s:%d: %s = 0x%X, want 0x%X\n", __FILE__,        \
-                   __LINE__, #got, g_, w_);                               \
-            failures++;                                                   \
-        }                                                                 \
-    } while (0)
+#include "check.h"
 
 static struct bus bus;
 static struct vga vga;
