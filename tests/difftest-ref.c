@@ -19,6 +19,8 @@
  *    computes wrong flags for shifts of memory by CL and wrong frame
  *    pointers for ENTER (the hook's helper call clobbers TCG temporaries).
  */
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,22 +139,52 @@ static void setup_protected(struct ref *r)
 
 void ref_free(struct ref *r)
 {
+    for (unsigned k = 0; k < sizeof r->clean / sizeof r->clean[0]; k++)
+        if (r->clean[k])
+            uc_context_free(r->clean[k]);
     uc_close(r->uc);
     free(r->mem);
     free(r);
 }
 
-struct ref *ref_new(bool real, uint8_t **mem)
+/* Unicorn 2.0.1 can crash inside its own helpers after some millions of
+ * random instructions (a SIGSEGV in page_collection_lock or a GLib
+ * assertion, both under helper_load_seg). Such a crash says nothing
+ * about isola, so ref_step catches it while Unicorn runs, abandons the
+ * engine (it cannot be closed safely) and starts a new one; the caller
+ * ends the stream and counts it. Crashes anywhere else still kill the
+ * test. */
+static sigjmp_buf crash_env;
+static volatile sig_atomic_t crash_armed;
+
+static void on_crash(int sig)
 {
-    struct ref *r = calloc(1, sizeof *r);
-    if (r)
-        r->mem = aligned_alloc(4096, MEM_SIZE);
-    if (!r || !r->mem) {
-        fprintf(stderr, "difftest: out of memory\n");
-        exit(2);
+    if (crash_armed) {
+        crash_armed = 0;
+        siglongjmp(crash_env, sig);
     }
-    memset(r->mem, 0, MEM_SIZE);
-    r->real = real;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_crashes(void)
+{
+    static bool done;
+    struct sigaction sa;
+    if (done)
+        return;
+    done = true;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_crash;
+    sa.sa_flags = SA_NODEFER;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+}
+
+static void engine_start(struct ref *r)
+{
+    bool real = r->real;
     check(uc_open(UC_ARCH_X86, real ? UC_MODE_16 : UC_MODE_32, &r->uc), "open");
     check(uc_mem_map_ptr(r->uc, 0, MEM_SIZE, UC_PROT_ALL, r->mem), "map");
     uc_hook h;
@@ -173,6 +205,21 @@ struct ref *ref_new(bool real, uint8_t **mem)
     } else {
         setup_protected(r);
     }
+}
+
+struct ref *ref_new(bool real, uint8_t **mem)
+{
+    struct ref *r = calloc(1, sizeof *r);
+    if (r)
+        r->mem = aligned_alloc(4096, MEM_SIZE);
+    if (!r || !r->mem) {
+        fprintf(stderr, "difftest: out of memory\n");
+        exit(2);
+    }
+    memset(r->mem, 0, MEM_SIZE);
+    r->real = real;
+    catch_crashes();
+    engine_start(r);
     *mem = r->mem;
     return r;
 }
@@ -252,7 +299,15 @@ int ref_step(struct ref *r, bool rep_string, bool smc)
         r->intr = -1;
         /* DEV_SMC_RESTART: a write into its own block restarts the
          * instruction, and the restart counts as a second one */
-        uc_err e = uc_emu_start(r->uc, eip0, 0, 0, smc && n > 0 ? 2 : 1);
+        uc_err e;
+        if (sigsetjmp(crash_env, 1)) {
+            memset(r->clean, 0, sizeof r->clean);  /* contexts of the dead engine */
+            engine_start(r);
+            return REF_CRASHED;
+        }
+        crash_armed = 1;
+        e = uc_emu_start(r->uc, eip0, 0, 0, smc && n > 0 ? 2 : 1);
+        crash_armed = 0;
         switch (e) {
         case UC_ERR_OK:
             break;

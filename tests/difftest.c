@@ -669,6 +669,7 @@ static bool kind_seen(const struct ginsn *gi, const struct verdict *v)
 
 static struct {
     uint64_t insns, streams, failed_streams, mismatches, aborted_unmapped, aborted_lost;
+    uint64_t ref_crashes;
     uint64_t exceptions, undef_adopted;
     uint64_t per_class[64];
 } stats;
@@ -1070,6 +1071,12 @@ static bool run_stream(struct gen *g, struct codemap *cm, const struct run *run,
         code16 = run->mode == MODE_RM || !((gdt_table[(cur.sel[1] >> 3) % GDT_ENTRIES] >> 54) & 1);
 
         int rvec = reference_step(run, gi, &pre);
+        if (rvec == REF_CRASHED) {
+            stats.ref_crashes++;
+            if (opt_verbose)
+                printf("  (Unicorn crashed inside itself: the stream ends)\n");
+            return ok;
+        }
         if (rvec == REF_UNMAPPED) {
             /* the machines part here: nothing more to compare */
             stats.aborted_unmapped++;
@@ -1214,12 +1221,14 @@ int main(int argc, char **argv)
             printf("  %-48s %lu\n", kinds[i].key, kinds[i].count);
     }
     printf("difftest: %llu instructions, %llu mismatches (%llu streams, %llu exceptions, "
-           "%llu undefined-flag adoptions, %llu streams ended early: %llu unmapped, %llu lost)\n",
+           "%llu undefined-flag adoptions, %llu streams ended early: %llu unmapped, %llu lost, "
+           "%llu Unicorn crashes)\n",
            (unsigned long long)stats.insns, (unsigned long long)stats.mismatches,
            (unsigned long long)stats.streams, (unsigned long long)stats.exceptions,
            (unsigned long long)stats.undef_adopted,
-           (unsigned long long)(stats.aborted_unmapped + stats.aborted_lost),
-           (unsigned long long)stats.aborted_unmapped, (unsigned long long)stats.aborted_lost);
+           (unsigned long long)(stats.aborted_unmapped + stats.aborted_lost + stats.ref_crashes),
+           (unsigned long long)stats.aborted_unmapped, (unsigned long long)stats.aborted_lost,
+           (unsigned long long)stats.ref_crashes);
     printf("%llu passed, %llu failed\n",
            (unsigned long long)(stats.streams - stats.failed_streams),
            (unsigned long long)stats.failed_streams);

@@ -187,6 +187,8 @@ void ref_code_changed(struct ref *r, uint32_t lo, uint32_t hi);
  * REF_UNMAPPED when it touched memory outside the map. smc: it writes the
  * instruction after it (DEV_SMC_RESTART). */
 #define REF_UNMAPPED 1000
+/* The reference crashed inside Unicorn itself (see ref_step). */
+#define REF_CRASHED 1001
 int ref_step(struct ref *r, bool rep_string, bool smc);
 
 /* ---- Unicorn deviations (difftest.c): counted when applied ---- */
