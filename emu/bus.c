@@ -15,11 +15,15 @@ void bus_init(struct bus *b)
 void bus_register_io(struct bus *b, uint16_t first, unsigned count,
                      io_read_fn rd, io_write_fn wr, void *opaque)
 {
-    for (unsigned p = first; p < (unsigned)first + count && p < 65536; p++) {
-        b->port[p].read = rd;
-        b->port[p].write = wr;
-        b->port[p].opaque = opaque;
-    }
+    for (unsigned p = first; p < (unsigned)first + count && p < 65536; p++)
+        b->port[p] = (struct io_handler){.read = rd, .write = wr, .opaque = opaque};
+}
+
+void bus_register_io8(struct bus *b, uint16_t first, unsigned count,
+                      io_read8_fn rd, io_write8_fn wr, void *opaque)
+{
+    for (unsigned p = first; p < (unsigned)first + count && p < 65536; p++)
+        b->port[p] = (struct io_handler){.read8 = rd, .write8 = wr, .opaque = opaque};
 }
 
 bool bus_register_mmio(struct bus *b, uint32_t base, uint32_t len,
@@ -34,16 +38,29 @@ bool bus_register_mmio(struct bus *b, uint32_t base, uint32_t len,
 uint32_t bus_in(struct bus *b, uint16_t port, unsigned size)
 {
     const struct io_handler *h = &b->port[port];
-    if (!h->read)
-        return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
-    return h->read(h->opaque, port, size);
+    uint32_t v = 0;
+    if (h->read)
+        return h->read(h->opaque, port, size);
+    for (unsigned k = 0; k < size; k++) {
+        const struct io_handler *hk = &b->port[(uint16_t)(port + k)];
+        uint32_t byte = hk->read8 ? hk->read8(hk->opaque, (uint16_t)(port + k)) : 0xFF;
+        v |= byte << (8 * k);
+    }
+    return v;
 }
 
 void bus_out(struct bus *b, uint16_t port, unsigned size, uint32_t v)
 {
     const struct io_handler *h = &b->port[port];
-    if (h->write)
+    if (h->write) {
         h->write(h->opaque, port, size, v);
+        return;
+    }
+    for (unsigned k = 0; k < size; k++) {
+        const struct io_handler *hk = &b->port[(uint16_t)(port + k)];
+        if (hk->write8)
+            hk->write8(hk->opaque, (uint16_t)(port + k), (uint8_t)(v >> (8 * k)));
+    }
 }
 
 const struct mmio_region *bus_mmio_find(const struct bus *b, uint64_t paddr)

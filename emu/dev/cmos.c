@@ -407,8 +407,9 @@ static void reg_write(struct cmos *c, unsigned r, uint8_t v, int64_t now)
     settle(c, now);
 }
 
-static uint8_t cmos_read_byte(struct cmos *c, uint16_t port)
+static uint8_t cmos_read_byte(void *opaque, uint16_t port)
 {
+    struct cmos *c = opaque;
     if (port == 0x70)
         return 0xFF;  /* the index register is write-only on the AT */
     int64_t now = now_cyc(c);
@@ -416,8 +417,9 @@ static uint8_t cmos_read_byte(struct cmos *c, uint16_t port)
     return reg_read(c, c->index, now);
 }
 
-static void cmos_write_byte(struct cmos *c, uint16_t port, uint8_t v)
+static void cmos_write_byte(void *opaque, uint16_t port, uint8_t v)
 {
+    struct cmos *c = opaque;
     if (port == 0x70) {
         c->nmi_masked = v & 0x80;
         c->index = v & 0x7F;
@@ -426,26 +428,6 @@ static void cmos_write_byte(struct cmos *c, uint16_t port, uint8_t v)
     int64_t now = now_cyc(c);
     fold_events(c, now);
     reg_write(c, c->index, v, now);
-}
-
-static uint32_t cmos_io_read(void *opaque, uint16_t port, unsigned size)
-{
-    uint32_t v = 0;
-    for (unsigned k = 0; k < size; k++) {
-        uint16_t pt = (uint16_t)(port + k);
-        uint32_t b = pt == 0x70 || pt == 0x71 ? cmos_read_byte(opaque, pt) : 0xFF;
-        v |= b << (8 * k);
-    }
-    return v;
-}
-
-static void cmos_io_write(void *opaque, uint16_t port, unsigned size, uint32_t v)
-{
-    for (unsigned k = 0; k < size; k++) {
-        uint16_t pt = (uint16_t)(port + k);
-        if (pt == 0x70 || pt == 0x71)
-            cmos_write_byte(opaque, pt, (uint8_t)(v >> (8 * k)));
-    }
 }
 
 /* ---- host side ---- */
@@ -535,5 +517,5 @@ void cmos_init(struct cmos *c, struct bus *b, struct vclock *clock,
     c->secs_at_origin = base_unix_time;
     fill_config(c, base_unix_time, ram_size);
     if (b)
-        bus_register_io(b, 0x70, 2, cmos_io_read, cmos_io_write, c);
+        bus_register_io8(b, 0x70, 2, cmos_read_byte, cmos_write_byte, c);
 }

@@ -259,8 +259,9 @@ static uint8_t poll_read(struct pic *p, struct pic_chip *s)
     return ir < 0 ? 0 : (uint8_t)(0x80 | ir);
 }
 
-static uint8_t pic_read_byte(struct pic *p, uint16_t port)
+static uint8_t pic_read_byte(void *opaque, uint16_t port)
 {
+    struct pic *p = opaque;
     if (port == 0x4D0 || port == 0x4D1)
         return p->chip[port & 1].elcr;
     struct pic_chip *s = &p->chip[port >= 0xA0];
@@ -271,8 +272,9 @@ static uint8_t pic_read_byte(struct pic *p, uint16_t port)
     return s->read_isr ? s->isr : s->irr;
 }
 
-static void pic_write_byte(struct pic *p, uint16_t port, uint8_t v)
+static void pic_write_byte(void *opaque, uint16_t port, uint8_t v)
 {
+    struct pic *p = opaque;
     if (port == 0x4D0 || port == 0x4D1) {
         /* PIIX ELCR: IRQ0-2, IRQ8 and IRQ13 are always edge triggered. */
         p->chip[port & 1].elcr = v & (port & 1 ? 0xDE : 0xF8);
@@ -294,33 +296,6 @@ static void pic_write_byte(struct pic *p, uint16_t port, uint8_t v)
     pic_update(p);
 }
 
-static bool pic_owns(uint16_t port)
-{
-    return port == 0x20 || port == 0x21 || port == 0xA0 || port == 0xA1 ||
-           port == 0x4D0 || port == 0x4D1;
-}
-
-/* Wider accesses reach consecutive ports one byte at a time. */
-static uint32_t pic_io_read(void *opaque, uint16_t port, unsigned size)
-{
-    uint32_t v = 0;
-    for (unsigned k = 0; k < size; k++) {
-        uint16_t pt = (uint16_t)(port + k);
-        uint32_t b = pic_owns(pt) ? pic_read_byte(opaque, pt) : 0xFF;
-        v |= b << (8 * k);
-    }
-    return v;
-}
-
-static void pic_io_write(void *opaque, uint16_t port, unsigned size, uint32_t v)
-{
-    for (unsigned k = 0; k < size; k++) {
-        uint16_t pt = (uint16_t)(port + k);
-        if (pic_owns(pt))
-            pic_write_byte(opaque, pt, (uint8_t)(v >> (8 * k)));
-    }
-}
-
 void pic_init(struct pic *p, struct bus *b, cpu_t *cpu)
 {
     memset(p, 0, sizeof *p);
@@ -334,8 +309,8 @@ void pic_init(struct pic *p, struct bus *b, cpu_t *cpu)
         p->chip[k].vbase = k ? 0x70 : 0x08;  /* the real-mode BIOS defaults */
     }
     if (b) {
-        bus_register_io(b, 0x20, 2, pic_io_read, pic_io_write, p);
-        bus_register_io(b, 0xA0, 2, pic_io_read, pic_io_write, p);
-        bus_register_io(b, 0x4D0, 2, pic_io_read, pic_io_write, p);
+        bus_register_io8(b, 0x20, 2, pic_read_byte, pic_write_byte, p);
+        bus_register_io8(b, 0xA0, 2, pic_read_byte, pic_write_byte, p);
+        bus_register_io8(b, 0x4D0, 2, pic_read_byte, pic_write_byte, p);
     }
 }

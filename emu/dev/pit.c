@@ -435,8 +435,9 @@ static uint8_t port61_read(struct pit *p, uint64_t now)
     return (uint8_t)((p->port61 & 0x0F) | refresh << 4 | out_at(&p->ch[2], now) << 5);
 }
 
-static uint8_t pit_read_byte(struct pit *p, uint16_t port)
+static uint8_t pit_read_byte(void *opaque, uint16_t port)
 {
+    struct pit *p = opaque;
     uint64_t now = pit_ticks(p);
     if (port == 0x61)
         return port61_read(p, now);
@@ -445,8 +446,9 @@ static uint8_t pit_read_byte(struct pit *p, uint16_t port)
     return read_count(&p->ch[port - 0x40], now);
 }
 
-static void pit_write_byte(struct pit *p, uint16_t port, uint8_t v)
+static void pit_write_byte(void *opaque, uint16_t port, uint8_t v)
 {
+    struct pit *p = opaque;
     uint64_t now = pit_ticks(p);
     if (port == 0x61) {
         p->port61 = v & 0x0F;
@@ -458,30 +460,6 @@ static void pit_write_byte(struct pit *p, uint16_t port, uint8_t v)
     }
 }
 
-static bool pit_owns(uint16_t port)
-{
-    return (port >= 0x40 && port <= 0x43) || port == 0x61;
-}
-
-static uint32_t pit_io_read(void *opaque, uint16_t port, unsigned size)
-{
-    uint32_t v = 0;
-    for (unsigned k = 0; k < size; k++) {
-        uint16_t pt = (uint16_t)(port + k);
-        uint32_t b = pit_owns(pt) ? pit_read_byte(opaque, pt) : 0xFF;
-        v |= b << (8 * k);
-    }
-    return v;
-}
-
-static void pit_io_write(void *opaque, uint16_t port, unsigned size, uint32_t v)
-{
-    for (unsigned k = 0; k < size; k++) {
-        uint16_t pt = (uint16_t)(port + k);
-        if (pit_owns(pt))
-            pit_write_byte(opaque, pt, (uint8_t)(v >> (8 * k)));
-    }
-}
 
 /* Power-on: the counters hold no count (their mode and OUT are undefined
  * until programmed, datasheet "Operational description"), so nothing
@@ -499,7 +477,7 @@ void pit_init(struct pit *p, struct bus *b, struct vclock *clock, struct irq_lin
         p->ch[ch].gate = ch != 2;
     }
     if (b) {
-        bus_register_io(b, 0x40, 4, pit_io_read, pit_io_write, p);
-        bus_register_io(b, 0x61, 1, pit_io_read, pit_io_write, p);
+        bus_register_io8(b, 0x40, 4, pit_read_byte, pit_write_byte, p);
+        bus_register_io8(b, 0x61, 1, pit_read_byte, pit_write_byte, p);
     }
 }
