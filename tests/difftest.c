@@ -764,8 +764,9 @@ static uint32_t rd32m(const uint8_t *mem, uint32_t a)
     return v;
 }
 
-/* Would a write to lin fault (SDM vol. 3, 4.6), with the tables in mem? */
-static bool write_faults(const uint8_t *mem, const struct xstate *s, uint32_t lin)
+/* Would a read or write of lin fault (SDM vol. 3, 4.6), with the 2-level
+ * tables in mem? */
+static bool access_faults(const uint8_t *mem, const struct xstate *s, uint32_t lin, bool write)
 {
     if (!(s->cr0 & 0x80000000u))
         return false;
@@ -781,31 +782,23 @@ static bool write_faults(const uint8_t *mem, const struct xstate *s, uint32_t li
     }
     if (user && !(fl & 4))
         return true;
-    return !(fl & 2) && (user || (s->cr0 & 0x10000u));
+    return write && !(fl & 2) && (user || (s->cr0 & 0x10000u));
+}
+
+static bool write_faults(const uint8_t *mem, const struct xstate *s, uint32_t lin)
+{
+    return access_faults(mem, s, lin, true);
+}
+
+static bool read_faults(const uint8_t *mem, const struct xstate *s, uint32_t lin)
+{
+    return access_faults(mem, s, lin, false);
 }
 
 static uint32_t stack_linear(const struct xstate *s, uint32_t sp)
 {
     uint16_t ss = s->sel[SR_SS];
     return sel_base(ss) + (sel_big(ss) ? sp : (sp & 0xFFFF));
-}
-
-/* Would a read of lin fault? */
-static bool read_faults(const uint8_t *mem, const struct xstate *s, uint32_t lin)
-{
-    if (!(s->cr0 & 0x80000000u))
-        return false;
-    bool user = (s->sel[SR_CS] & 3) == 3;
-    uint32_t pde = rd32m(mem, (s->cr3 & ~0xFFFu) + (lin >> 22) * 4), fl = pde;
-    if (!(pde & 1))
-        return true;
-    if (!((pde & 0x80) && (s->cr4 & 0x10))) {
-        uint32_t pte = rd32m(mem, (pde & ~0xFFFu) + ((lin >> 12) & 0x3FF) * 4);
-        if (!(pte & 1))
-            return true;
-        fl = pde & pte;
-    }
-    return user && !(fl & 4);
 }
 
 /* DEV_CMPS_ORDER: CR2 of the DS:ESI read of CMPS, if that read faults. */
