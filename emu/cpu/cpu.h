@@ -179,8 +179,8 @@ enum { FAST_R, FAST_W, FAST_X, FAST_KINDS };
 #define ACC_X 2
 #define ACC_SYS 4  /* implicit supervisor access (descriptor tables, TSS) */
 
+/* Instructions retired are c->icount. */
 struct cpu_stats {
-    uint64_t insns;
     uint64_t itlb_lookups, itlb_hits, itlb_misses;
     uint64_t dtlb_lookups, dtlb_hits, dtlb_misses;
     uint64_t walks, page_faults, exceptions, interrupts, cr3_writes, tlb_flushes;
@@ -245,7 +245,7 @@ struct cpu {
     struct dtreg gdtr, idtr;
     uint32_t cr0, cr2, cr3, cr4;
     uint32_t dr[8];
-    uint64_t efer, tsc_offset, apic_base;
+    uint64_t efer, tsc_offset;
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
     unsigned cpl;
     bool halted;
