@@ -1,0 +1,141 @@
+/*
+ * isola/syscall.h: the system-call numbers of the bundled OS, shared by
+ * the kernel and the C library.
+ *
+ * The call is `int $0x80` with the number in eax and the arguments in
+ * ebx, ecx, edx, esi, edi, ebp; the result comes back in eax, a negative
+ * errno on failure. Below 1000 every number and its meaning is the Linux
+ * i386 one, so a static i386 program built with any toolchain runs as far
+ * as the calls it makes are implemented (others return -ENOSYS). From 1000
+ * up are the calls Linux lacks; their arguments are described here.
+ */
+#ifndef ISOLA_SYSCALL_H
+#define ISOLA_SYSCALL_H
+
+/* ---- Linux i386 numbers ---- */
+#define SYS_exit            1
+#define SYS_fork            2
+#define SYS_read            3
+#define SYS_write           4
+#define SYS_open            5
+#define SYS_close           6
+#define SYS_waitpid         7
+#define SYS_creat           8
+#define SYS_link            9
+#define SYS_unlink          10
+#define SYS_execve          11
+#define SYS_chdir           12
+#define SYS_time            13
+#define SYS_mknod           14
+#define SYS_lseek           19
+#define SYS_getpid          20
+#define SYS_access          33
+#define SYS_sync            36
+#define SYS_kill            37
+#define SYS_rename          38
+#define SYS_mkdir           39
+#define SYS_rmdir           40
+#define SYS_dup             41
+#define SYS_pipe            42
+#define SYS_times           43
+#define SYS_brk             45
+#define SYS_ioctl           54
+#define SYS_fcntl           55
+#define SYS_setpgid         57
+#define SYS_umask           60
+#define SYS_dup2            63
+#define SYS_getppid         64
+#define SYS_getpgrp         65
+#define SYS_setsid          66
+#define SYS_gettimeofday    78
+#define SYS_symlink         83
+#define SYS_readlink        85
+#define SYS_reboot          88
+#define SYS_munmap          91
+#define SYS_truncate        92
+#define SYS_ftruncate       93
+#define SYS_wait4           114
+#define SYS_sysinfo         116
+#define SYS_fsync           118
+#define SYS_sigreturn       119
+#define SYS_clone           120
+#define SYS_uname           122
+#define SYS_mprotect        125
+#define SYS_getpgid         132
+#define SYS_llseek          140
+#define SYS_getdents        141
+#define SYS_sched_yield     158
+#define SYS_nanosleep       162
+#define SYS_mremap          163
+#define SYS_rt_sigreturn    173
+#define SYS_rt_sigaction    174
+#define SYS_rt_sigprocmask  175
+#define SYS_getcwd          183
+#define SYS_mmap2           192
+#define SYS_truncate64      193
+#define SYS_ftruncate64     194
+#define SYS_stat64          195
+#define SYS_lstat64         196
+#define SYS_fstat64         197
+#define SYS_getuid32        199
+#define SYS_getgid32        200
+#define SYS_geteuid32       201
+#define SYS_getegid32       202
+#define SYS_getdents64      220
+#define SYS_fcntl64         221
+#define SYS_gettid          224
+#define SYS_tkill           238
+#define SYS_futex           240
+#define SYS_set_thread_area 243
+#define SYS_get_thread_area 244
+#define SYS_exit_group      252
+#define SYS_set_tid_address 258
+#define SYS_clock_gettime   265
+#define SYS_clock_nanosleep 267
+#define SYS_tgkill          270
+#define SYS_openat          295
+#define SYS_pipe2           331
+
+/* ---- isola's own calls ---- */
+
+/* Events: kernel objects a thread can block on, held as handles in the
+ * same table as file descriptors (close() releases one).
+ *   event_create(unsigned flags) -> handle
+ *       EVENT_MANUAL_RESET: stays signalled until event_reset; otherwise
+ *       a wait that succeeds resets it (auto-reset, one waiter released).
+ *       EVENT_SIGNALED: created signalled.
+ *   event_set(int h), event_reset(int h) -> 0
+ *   event_wait(int h, int timeout_ms) -> 0, or -ETIMEDOUT; -1 waits forever
+ *   event_wait_many(const int *hs, unsigned n, unsigned flags, int timeout_ms)
+ *       -> with EVENT_WAIT_ALL, 0 once all are signalled; otherwise the
+ *       index of one signalled event; -ETIMEDOUT. n <= EVENT_WAIT_MAX. */
+#define SYS_event_create    1000
+#define SYS_event_set       1001
+#define SYS_event_reset     1002
+#define SYS_event_wait      1003
+#define SYS_event_wait_many 1004
+
+#define EVENT_MANUAL_RESET  0x1u
+#define EVENT_SIGNALED      0x2u
+#define EVENT_WAIT_ALL      0x1u
+#define EVENT_WAIT_MAX      64
+
+/* proc_list(struct isola_procinfo *buf, unsigned max) -> how many
+ * processes exist (at most max are written), for ps. */
+#define SYS_proc_list       1010
+
+#define ISOLA_PROC_NAME 32
+struct isola_procinfo {
+    int pid;
+    int ppid;
+    int pgid;
+    char state;            /* 'R' running, 'r' ready, 'S' blocked, 'Z' zombie */
+    char pad[3];
+    unsigned threads;
+    unsigned pages;        /* resident user pages (shared ones counted in each) */
+    unsigned vm_pages;     /* pages of address space reserved (mapped or not) */
+    unsigned ticks;        /* CPU time in 10 ms timer ticks */
+    char name[ISOLA_PROC_NAME];
+};
+
+#endif
