@@ -3,7 +3,14 @@
  *
  * Rules kept here:
  *  - Reads never block: poll() with a zero timeout, then one read() into a
- *    small buffer. End of input is remembered; the port then stays quiet.
+ *    small buffer.
+ *  - End of input is a state the UART shows the guest as a modem hang-up
+ *    (chardev_input_ended). On stdio it is final: stdin cannot come back.
+ *    On pipe:PATH with PATH.in it means "no writer has the FIFO open":
+ *    PATH.in is opened read-only (non-blocking, so open() does not wait
+ *    for a writer), and Linux reports POLLHUP once a writer has come and
+ *    gone; the next writer's bytes end the hang-up. With one FIFO for both
+ *    ways we hold its write end ourselves, so its input never ends.
  *  - stdin is never made O_NONBLOCK (that flag lives in the open file
  *    description the shell shares with us).
  *  - A pipe's output never blocks: bytes its reader has not taken wait
@@ -41,7 +48,7 @@ enum chardev_kind { CHR_NONE, CHR_STDIO, CHR_FILE, CHR_PIPE };
 struct chardev {
     enum chardev_kind kind;
     int in_fd, out_fd;        /* -1 when absent */
-    bool in_eof;
+    bool in_eof;              /* the far end of the input has gone */
     bool escape;              /* the previous input byte was Ctrl-A */
     bool quit;
     uint8_t inbuf[256];
@@ -101,7 +108,8 @@ static struct chardev *chardev_new(enum chardev_kind kind, int in_fd, int out_fd
 }
 
 /* QEMU's convention: PATH.in and PATH.out, else PATH for both ways.
- * O_RDWR keeps open() from waiting for the other end of a FIFO. */
+ * O_RDWR (O_NONBLOCK for the read-only PATH.in) keeps open() from waiting
+ * for the other end of a FIFO. */
 static struct chardev *open_pipe(const char *path, char *err, size_t errlen)
 {
     size_t n = strlen(path) + 5;
@@ -114,7 +122,7 @@ static struct chardev *open_pipe(const char *path, char *err, size_t errlen)
     }
     snprintf(in, n, "%s.in", path);
     snprintf(out, n, "%s.out", path);
-    in_fd = open(in, O_RDWR | O_CLOEXEC);
+    in_fd = open(in, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     out_fd = open(out, O_RDWR | O_CLOEXEC);
     if (in_fd < 0 || out_fd < 0) {
         if (in_fd >= 0)
@@ -227,6 +235,7 @@ static bool fill_input(struct chardev *ch)
             ch->in_eof = true;
         return false;
     }
+    ch->in_eof = false;   /* a pipe's new writer */
     ch->in_pos = 0;
     ch->in_len = (unsigned)n;
     return true;
@@ -273,7 +282,8 @@ bool chardev_read(struct chardev *ch, uint8_t *byte)
     if (ch->in_fd < 0 || ch->quit)
         return false;
     for (;;) {
-        if (ch->in_pos == ch->in_len && (ch->in_eof || !fill_input(ch)))
+        bool final = ch->in_eof && ch->kind == CHR_STDIO;
+        if (ch->in_pos == ch->in_len && (final || !fill_input(ch)))
             return false;
         uint8_t b = ch->inbuf[ch->in_pos++];
         if (ch->kind != CHR_STDIO || stdio_filter(ch, &b)) {
@@ -283,6 +293,11 @@ bool chardev_read(struct chardev *ch, uint8_t *byte)
         if (ch->quit)
             return false;
     }
+}
+
+bool chardev_input_ended(const struct chardev *ch)
+{
+    return ch && ch->in_eof && ch->in_pos == ch->in_len;
 }
 
 bool chardev_quit_requested(const struct chardev *ch)

@@ -12,6 +12,8 @@
  *   file:PATH   output written to PATH (truncated), no input.
  *   pipe:PATH   input from PATH.in, output to PATH.out (FIFOs made with
  *               mkfifo), or both on PATH itself when those do not exist.
+ *               Input from PATH.in ends while no writer holds it open
+ *               (after one has); it resumes when a writer sends bytes.
  *   none        output discarded, no input.
  *
  * Reads never block. The machine asks chardev_quit_requested() after
@@ -36,6 +38,10 @@ void chardev_write(struct chardev *ch, uint8_t byte);
 bool chardev_read(struct chardev *ch, uint8_t *byte);
 /* Push buffered output to the host (done at newlines and on reads too). */
 void chardev_flush(struct chardev *ch);
+/* The input has ended and every byte read from it was handed out: stdin
+ * at end of file, or PATH.in with no writer. Never true for backends
+ * without input (none, file:). A serial port shows it as a hang-up. */
+bool chardev_input_ended(const struct chardev *ch);
 /* The user typed the quit escape (Ctrl-A x) on a stdio terminal. */
 bool chardev_quit_requested(const struct chardev *ch);
 

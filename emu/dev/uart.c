@@ -24,6 +24,15 @@
  *    character times. With a clock that is measured in virtual time from
  *    the divisor and LCR; without one it is approximated as "a whole
  *    uart_poll interval without FIFO activity".
+ *  - The host end is a modem: CTS, DSR and DCD are asserted while it can
+ *    send. When its input has ended (stdin at end of file, a pipe's writer
+ *    gone) and the guest has read every byte received, it hangs up: DCD
+ *    and DSR go low, as on a 16550A whose modem drops carrier, latching
+ *    DDCD and DDSR (datasheet, MSR bits 1 and 3) and so raising the modem
+ *    status interrupt when IER.EDSSI is set. A guest thus learns that a
+ *    piped-in script is over. Bytes arriving again bring carrier back. In
+ *    loopback the modem inputs are disconnected, so a hang-up is noticed
+ *    only outside it (and shows when loopback ends).
  */
 #include "uart.h"
 
@@ -60,8 +69,11 @@ enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SC
 #define LSR_TEMT 0x40
 
 /* MSR inputs when not in loopback: a modem that is there and ready
- * (CTS, DSR, DCD asserted; no ring). */
+ * (CTS, DSR, DCD asserted; no ring), and the same modem after the host's
+ * input has ended (carrier and data set ready dropped, CTS kept so the
+ * guest may still send). */
 #define MSR_HOST_INPUTS 0xB0
+#define MSR_HUNG_UP 0x10
 
 /* The PC's UART clock is 1.8432 MHz, divided by 16 per bit. */
 #define UART_CLOCK_HZ 1843200ull
@@ -286,7 +298,7 @@ static void write_ier(struct uart *u, uint8_t v)
 static void write_mcr(struct uart *u, uint8_t v)
 {
     u->mcr = v & MCR_MASK;
-    msr_inputs(u, (u->mcr & MCR_LOOP) ? loop_inputs(u->mcr) : MSR_HOST_INPUTS);
+    msr_inputs(u, (u->mcr & MCR_LOOP) ? loop_inputs(u->mcr) : u->host_inputs);
     uart_update(u, false);
 }
 
@@ -370,7 +382,7 @@ void uart_init(struct uart *u, struct bus *b, uint16_t base,
     /* Datasheet Table VI (reset states); the divisor is undefined at
      * reset, we start at 12 (9600 baud). */
     u->lsr = LSR_THRE | LSR_TEMT;
-    u->msr = MSR_HOST_INPUTS;
+    u->msr = u->host_inputs = MSR_HOST_INPUTS;
     u->divisor = 12;
     vtimer_init(&u->timeout, timeout_fired, u);
     bus_register_io(b, base, 8, uart_read, uart_write, u);
@@ -379,6 +391,21 @@ void uart_init(struct uart *u, struct bus *b, uint16_t base,
 void uart_set_clock(struct uart *u, struct vclock *clock)
 {
     u->clock = clock;
+}
+
+/* The host modem's lines: hung up once its input has ended and the
+ * receiver is empty, up again when input comes back. */
+static void host_modem(struct uart *u)
+{
+    bool ended = chardev_input_ended(u->chr) && u->rx.count == 0;
+    uint8_t want = ended ? MSR_HUNG_UP : MSR_HOST_INPUTS;
+    if (want == u->host_inputs)
+        return;
+    u->host_inputs = want;
+    if (u->mcr & MCR_LOOP)
+        return;
+    msr_inputs(u, want);
+    uart_update(u, true);
 }
 
 void uart_poll(struct uart *u)
@@ -391,6 +418,7 @@ void uart_poll(struct uart *u)
             receive(u, b);
             got = true;
         }
+        host_modem(u);
     }
     if (!u->clock && !got && fifo_mode(u) && u->rx.count && !u->rx_active &&
         !u->rx_timeout) {

@@ -5,7 +5,8 @@
  *
  * The host side is a chardev. Transmitted bytes reach it at once (no baud
  * timing); received bytes are pulled from it by uart_poll, which the
- * machine calls between CPU runs.
+ * machine calls between CPU runs. When the host's input ends (see
+ * chardev_input_ended) the modem hangs up: DCD and DSR drop.
  */
 #ifndef ISOLA_DEV_UART_H
 #define ISOLA_DEV_UART_H
@@ -36,6 +37,7 @@ struct uart {
     struct vtimer timeout;
 
     uint8_t ier, lcr, mcr, lsr, msr, scr, fcr;
+    uint8_t host_inputs;     /* MSR bits 4-7 the host's modem drives (outside loopback) */
     uint16_t divisor;
     struct uart_fifo rx, tx;
     bool thr_ipending;       /* THRE interrupt latched, cleared by IIR read or THR write */

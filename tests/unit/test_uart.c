@@ -1,8 +1,8 @@
 /*
  * test_uart.c: the 16550A through its ports, with no CPU: loopback,
  * FIFO trigger levels and the character timeout, THRE, the IIR priority
- * order, MSR deltas in loopback, the IRQ line's edges, and the file,
- * pipe and none chardevs.
+ * order, MSR deltas in loopback, the IRQ line's edges, the file, pipe
+ * and none chardevs, and the modem hang-up when host input ends.
  *
  * Rules kept here: a struct bus and bus_in/bus_out only; expected values
  * come from the PC16550D datasheet; each failed check prints a line; the
@@ -314,6 +314,105 @@ static void test_chardev_pipe(void)
     rmdir(dir);
 }
 
+/* End of host input is a hang-up: DCD and DSR drop (with DDCD, DDSR and
+ * the modem status interrupt) once the guest has read every byte. */
+static void expect_hangup(void)
+{
+    unsigned edges = line.edges;
+    uart_poll(&u);
+    EQ(in(IIR), 0xC0);          /* modem status, FIFOs on */
+    CHECK(line.level && line.edges == edges + 1);
+    EQ(in(MSR), 0x1A);          /* CTS kept; DDSR, DDCD */
+    EQ(in(MSR), 0x10);
+    EQ(in(IIR), 0xC1);
+    CHECK(!line.level);
+}
+
+static void test_hangup_pipe(void)
+{
+    char dir[] = "/tmp/isola-hup-XXXXXX", base[64], in_path[80], out_path[80];
+    char spec[96], err[128];
+    struct chardev *ch;
+    int wfd;
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(base, sizeof base, "%s/com", dir);
+    snprintf(in_path, sizeof in_path, "%s.in", base);
+    snprintf(out_path, sizeof out_path, "%s.out", base);
+    CHECK(mkfifo(in_path, 0600) == 0 && mkfifo(out_path, 0600) == 0);
+    snprintf(spec, sizeof spec, "pipe:%s", base);
+    ch = chardev_open(spec, err, sizeof err);
+    CHECK(ch != NULL);
+    if (!ch)
+        return;
+    setup(ch);
+    out(FCR, 0x01);
+    out(IER, 0x08);             /* EDSSI */
+    uart_poll(&u);
+    EQ(in(MSR), 0xB0);          /* no writer yet: not a hang-up */
+    wfd = open(in_path, O_WRONLY);
+    CHECK(write(wfd, "hi", 2) == 2);
+    close(wfd);
+    uart_poll(&u);
+    uart_poll(&u);
+    EQ(in(MSR), 0xB0);          /* bytes still unread: carrier stays */
+    EQ(in(RBR), 'h');
+    EQ(in(RBR), 'i');
+    expect_hangup();
+    uart_poll(&u);
+    EQ(in(MSR), 0x10);          /* stays down, no new deltas */
+    wfd = open(in_path, O_WRONLY);
+    CHECK(write(wfd, "x", 1) == 1);
+    uart_poll(&u);
+    EQ(in(IIR), 0xC0);
+    EQ(in(MSR), 0xBA);          /* a new writer: carrier back, deltas again */
+    EQ(in(RBR), 'x');
+    close(wfd);
+    chardev_close(ch);
+    unlink(in_path);
+    unlink(out_path);
+    rmdir(dir);
+}
+
+/* stdin at end of file: the hang-up is final. none and file: never had
+ * input and never hang up. */
+static void test_hangup_stdio(void)
+{
+    char err[128];
+    int p[2], saved = dup(STDIN_FILENO);
+    struct chardev *ch;
+    CHECK(saved >= 0 && pipe(p) == 0);
+    CHECK(write(p[1], "z", 1) == 1);
+    close(p[1]);
+    CHECK(dup2(p[0], STDIN_FILENO) == STDIN_FILENO);
+    close(p[0]);
+    ch = chardev_open("stdio", err, sizeof err);
+    CHECK(ch != NULL);
+    setup(ch);
+    out(FCR, 0x01);
+    out(IER, 0x08);
+    uart_poll(&u);
+    uart_poll(&u);
+    EQ(in(MSR), 0xB0);
+    EQ(in(RBR), 'z');
+    expect_hangup();
+    out(MCR, 0x10);             /* loopback: the modem inputs come from MCR */
+    EQ(in(MSR) & 0xF0, 0x00);
+    out(MCR, 0x00);             /* back out: still hung up */
+    EQ(in(MSR) & 0xF0, 0x10);
+    chardev_close(ch);
+    dup2(saved, STDIN_FILENO);
+    close(saved);
+
+    ch = chardev_open("none", err, sizeof err);
+    setup(ch);
+    out(IER, 0x08);
+    for (int k = 0; k < 3; k++)
+        uart_poll(&u);
+    EQ(in(MSR), 0xB0);
+    EQ(in(IIR), 0x01);
+    chardev_close(ch);
+}
+
 int main(void)
 {
     test_reset_state();
@@ -324,6 +423,8 @@ int main(void)
     test_thre_and_priority();
     test_chardev_file();
     test_chardev_pipe();
+    test_hangup_pipe();
+    test_hangup_stdio();
     printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
     return failures;
 }
