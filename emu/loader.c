@@ -11,6 +11,11 @@
  *  - The entry state is the one the Multiboot specification (0.6.96,
  *    section 3.2) promises and nothing more: no GDT is put in guest
  *    memory, the kernel must load its own.
+ *  - Modules (-initrd) follow QEMU's layout: after the kernel's highest
+ *    byte, page aligned, the module list and the modules' strings, then
+ *    each module on a page boundary of its own (spec 3.3: mods_addr).
+ *    Nothing is placed over the boot information area or the hole below
+ *    1 MiB.
  */
 #include "loader.h"
 
@@ -26,7 +31,7 @@
 
 /* Multiboot header flags (spec 3.1.2). Bits 0-15 are requirements the
  * boot loader must meet or refuse the kernel. */
-#define MBH_PAGE_ALIGN (1u << 0)  /* modules page-aligned: we load none */
+#define MBH_PAGE_ALIGN (1u << 0)  /* modules page-aligned: they always are */
 #define MBH_MEMORY_INFO (1u << 1) /* mem_* fields: always given */
 #define MBH_VIDEO_MODE (1u << 2)  /* we stay in text mode, as QEMU does */
 #define MBH_AOUT_KLUDGE (1u << 16)
@@ -35,6 +40,7 @@
 /* multiboot_info flags (spec 3.3) */
 #define MBI_MEMORY (1u << 0)
 #define MBI_CMDLINE (1u << 2)
+#define MBI_MODS (1u << 3)
 #define MBI_MMAP (1u << 6)
 #define MBI_LOADER_NAME (1u << 9)
 
@@ -43,6 +49,8 @@
 #define LOW_RAM_END 0x9FC00u   /* conventional memory below the EBDA */
 #define BIOS_AREA 0xF0000u
 #define ONE_MIB 0x100000u
+#define PAGE_SIZE 4096u
+#define MOD_ENTRY 16u          /* mod_start, mod_end, string, reserved */
 
 struct check {
     const char *path;
@@ -69,9 +77,11 @@ static uint32_t get32(const uint8_t *p) { return get16(p) | get16(p + 2) << 16; 
 
 #define MAX_IMAGE 0xFFFFFFFFull  /* ELF32 offsets cannot reach further */
 
-static bool read_file(struct boot_image *im, const struct check *k)
+/* The whole file, however long (an empty one too); k names it in errors. */
+static bool read_whole(const char *path, const struct check *k, uint8_t **data,
+                       size_t *size)
 {
-    FILE *f = fopen(k->path, "rb");
+    FILE *f = fopen(path, "rb");
     if (!f)
         return fail(k, "%s", strerror(errno));
     struct stat st;
@@ -111,12 +121,20 @@ static bool read_file(struct boot_image *im, const struct check *k)
         free(buf);
         return fail(k, "file too large (over 4 GiB)");
     }
-    if (len == 0) {
-        free(buf);
+    *data = buf;
+    *size = len;
+    return true;
+}
+
+static bool read_file(struct boot_image *im, const struct check *k)
+{
+    if (!read_whole(k->path, k, &im->data, &im->size))
+        return false;
+    if (im->size == 0) {
+        free(im->data);
+        im->data = NULL;
         return fail(k, "empty file");
     }
-    im->data = buf;
-    im->size = len;
     return true;
 }
 
@@ -325,6 +343,132 @@ static bool mb_load_plan(struct boot_image *im, const struct check *k, size_t ho
     return elf_load_plan(im, k);
 }
 
+/* ---- modules (-initrd) ---- */
+
+static uint64_t page_up(uint64_t a)
+{
+    return (a + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+/* The first page boundary at or above `at` where len bytes stay clear of
+ * the boot information area and of the EBDA, video memory and ROM below
+ * 1 MiB. The two windows are in ascending order and end on page
+ * boundaries, so one pass over them settles it. */
+static uint64_t place(uint64_t at, uint64_t len)
+{
+    static const uint32_t hole[][2] = {{MB_INFO_BASE, MB_INFO_END}, {LOW_RAM_END, ONE_MIB}};
+    at = page_up(at);
+    for (unsigned j = 0; j < sizeof hole / sizeof hole[0]; j++)
+        if (overlaps(at, len ? len : 1, hole[j][0], hole[j][1] - hole[j][0]))
+            at = hole[j][1];
+    return at;
+}
+
+static uint64_t kernel_end(const struct boot_image *im)
+{
+    uint64_t end = 0;
+    for (unsigned j = 0; j < im->nseg; j++) {
+        uint64_t e = (uint64_t)im->seg[j].paddr + im->seg[j].memsz;
+        end = e > end ? e : end;
+    }
+    return end;
+}
+
+/* The next item of an -initrd list as a new string, ",," read as a comma
+ * (QEMU's option syntax). *more says a comma followed it. */
+static char *next_item(const char **p, bool *more)
+{
+    const char *s = *p;
+    char *out = malloc(strlen(s) + 1), *o = out;
+    *more = false;
+    if (!out)
+        return NULL;
+    while (*s) {
+        if (s[0] == ',' && s[1] == ',') {
+            *o++ = ',';
+            s += 2;
+        } else if (*s == ',') {
+            *more = true;
+            s++;
+            break;
+        } else {
+            *o++ = *s++;
+        }
+    }
+    *o = '\0';
+    *p = s;
+    return out;
+}
+
+/* Read one module: the file is the item up to its first space. */
+static bool read_module(struct boot_module *m, const struct check *k)
+{
+    size_t n = strcspn(m->string, " ");
+    if (n == 0)
+        return fail(k, "a module has no file name ('%s')", m->string);
+    char *label = malloc(n + 10);
+    if (!label)
+        return fail(k, "out of memory");
+    snprintf(label, n + 10, "-initrd %.*s", (int)n, m->string);
+    struct check mk = {label, k->ram_size, k->err, k->errlen};
+    bool ok = read_whole(label + 8, &mk, &m->data, &m->size);
+    free(label);
+    return ok;
+}
+
+static bool add_module(struct boot_image *im, const struct check *k, char *string)
+{
+    struct boot_module *m = realloc(im->mod, (im->nmod + 1) * sizeof *m);
+    if (!m) {
+        free(string);
+        return fail(k, "out of memory");
+    }
+    im->mod = m;
+    m = &im->mod[im->nmod++];
+    *m = (struct boot_module){.string = string};
+    return read_module(m, k);
+}
+
+static bool modules_fit(struct boot_image *im, const struct check *k)
+{
+    uint64_t list = (uint64_t)im->nmod * MOD_ENTRY;
+    for (unsigned j = 0; j < im->nmod; j++)
+        list += strlen(im->mod[j].string) + 1;
+    uint64_t at = place(kernel_end(im), list), end = at + list;
+    if (end > k->ram_size)
+        return fail(k, "no room in RAM (%u MiB) for the module list after the kernel",
+                    k->ram_size >> 20);
+    im->mods_addr = (uint32_t)at;
+    for (unsigned j = 0; j < im->nmod; j++) {
+        struct boot_module *m = &im->mod[j];
+        at = place(end, m->size);
+        end = at + m->size;
+        if (end > k->ram_size)
+            return fail(k, "module '%s' (%zu bytes) would load at 0x%08" PRIx64 "-0x%08"
+                        PRIx64 ", outside RAM (%u MiB)", m->string, m->size, at, end,
+                        k->ram_size >> 20);
+        m->start = (uint32_t)at;
+    }
+    return true;
+}
+
+static bool modules_plan(struct boot_image *im, const struct check *kernel, const char *spec)
+{
+    struct check k = {"-initrd", kernel->ram_size, kernel->err, kernel->errlen};
+    if (im->kind != IMAGE_MULTIBOOT)
+        return fail(&k, "modules need a Multiboot kernel, and %s is a flat binary",
+                    kernel->path);
+    bool more = true;
+    while (more) {
+        char *item = next_item(&spec, &more);
+        if (!item)
+            return fail(&k, "out of memory");
+        if (!add_module(im, &k, item))
+            return false;
+    }
+    return modules_fit(im, &k);
+}
+
 /* ---- flat binaries ---- */
 
 static bool flat_load_plan(struct boot_image *im, const struct check *k, uint32_t addr)
@@ -341,7 +485,7 @@ static bool flat_load_plan(struct boot_image *im, const struct check *k, uint32_
 
 bool loader_open(struct boot_image *im, const char *path, enum load_want want,
                  uint32_t flat_addr, uint32_t ram_size, const char *append,
-                 char *err, size_t errlen)
+                 const char *initrd, char *err, size_t errlen)
 {
     struct check k = {path, ram_size, err, errlen};
     memset(im, 0, sizeof *im);
@@ -361,6 +505,8 @@ bool loader_open(struct boot_image *im, const char *path, enum load_want want,
         else
             ok = flat_load_plan(im, &k, flat_addr);
     }
+    if (ok && initrd)
+        ok = modules_plan(im, &k, initrd);
     if (!ok)
         loader_free(im);
     return ok;
@@ -372,6 +518,11 @@ void loader_free(struct boot_image *im)
     free(im->data);
     free(im->seg);
     free(im->cmdline);
+    for (unsigned j = 0; j < im->nmod; j++) {
+        free(im->mod[j].string);
+        free(im->mod[j].data);
+    }
+    free(im->mod);
     memset(im, 0, sizeof *im);
 }
 
@@ -387,6 +538,27 @@ static void put_mmap_entry(cpu_t *c, uint32_t at, uint64_t base, uint64_t len, u
     put32(c, at + 12, (uint32_t)len);
     put32(c, at + 16, (uint32_t)(len >> 32));
     put32(c, at + 20, type);
+}
+
+/* The modules, their list (spec 3.3: mod_start, mod_end, string,
+ * reserved) and their strings; flag 3 says mods_count/mods_addr are valid. */
+static void write_modules(const struct boot_image *im, cpu_t *c, uint32_t mbi)
+{
+    uint32_t entry = im->mods_addr, str = im->mods_addr + im->nmod * MOD_ENTRY;
+    for (unsigned j = 0; j < im->nmod; j++, entry += MOD_ENTRY) {
+        const struct boot_module *m = &im->mod[j];
+        size_t n = strlen(m->string) + 1;
+        memcpy(c->ram + m->start, m->data, m->size);
+        memcpy(c->ram + str, m->string, n);
+        put32(c, entry, m->start);
+        put32(c, entry + 4, m->start + (uint32_t)m->size);
+        put32(c, entry + 8, str);
+        put32(c, entry + 12, 0);
+        str += (uint32_t)n;
+    }
+    put32(c, mbi, get32(c->ram + mbi) | MBI_MODS);
+    put32(c, mbi + 20, im->nmod);
+    put32(c, mbi + 24, im->mods_addr);
 }
 
 /* The multiboot_info structure (spec 3.3) with the memory fields, the
@@ -411,6 +583,8 @@ static void write_boot_info(const struct boot_image *im, cpu_t *c)
     put32(c, mbi + 44, at - MB_MMAP_ADDR);
     put32(c, mbi + 48, MB_MMAP_ADDR);
     put32(c, mbi + 64, MB_NAME_ADDR);
+    if (im->nmod)
+        write_modules(im, c, mbi);
 }
 
 void loader_boot(const struct boot_image *im, cpu_t *c)

@@ -43,6 +43,14 @@ struct load_seg {
     uint32_t off, filesz, paddr, memsz;
 };
 
+/* A Multiboot module (-initrd): its bytes go to start, page aligned. */
+struct boot_module {
+    char *string;    /* "FILE ARGS" as given, the file name included (QEMU's convention) */
+    uint8_t *data;
+    size_t size;
+    uint32_t start;
+};
+
 struct boot_image {
     char *path;
     uint8_t *data;   /* the whole file, kept so a reset can reload it */
@@ -52,6 +60,9 @@ struct boot_image {
     unsigned nseg;
     uint32_t entry;
     char *cmdline;   /* Multiboot only: "PATH APPEND", as GRUB passes it */
+    struct boot_module *mod;
+    unsigned nmod;
+    uint32_t mods_addr;   /* the module list, then the modules' strings */
 };
 
 /* How the file was named on the command line. */
@@ -60,11 +71,14 @@ enum load_want {
     LOAD_ANY      /* FILE: a Multiboot kernel, or else a flat binary */
 };
 
-/* Read and check path. On failure returns false with a one-line message
- * naming the file in err (without the "isola: " prefix). */
+/* Read and check path, and the modules initrd names (NULL: none): QEMU's
+ * -initrd syntax, "FILE ARGS,FILE ARGS", ",," standing for a comma. The
+ * modules go after the kernel, page aligned. On failure returns false
+ * with a one-line message naming the file in err (without the "isola: "
+ * prefix). */
 bool loader_open(struct boot_image *im, const char *path, enum load_want want,
                  uint32_t flat_addr, uint32_t ram_size, const char *append,
-                 char *err, size_t errlen);
+                 const char *initrd, char *err, size_t errlen);
 /* Copy the image into c's RAM and put the CPU in the entry state. The
  * caller has reset the CPU and flushes cached blocks after. */
 void loader_boot(const struct boot_image *im, cpu_t *c);

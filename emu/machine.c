@@ -575,7 +575,7 @@ static bool open_boot(struct machine *m, const struct machine_config *cfg, uint3
     char err[512], path[4096];
     if (cfg->image) {
         if (loader_open(&m->image, cfg->image, cfg->want, cfg->load_addr, ram_size,
-                        cfg->append, err, sizeof err))
+                        cfg->append, cfg->initrd, err, sizeof err))
             return true;
         fprintf(stderr, "isola: %s\n", err);
         return false;

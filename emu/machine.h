@@ -61,6 +61,7 @@ struct machine_config {
     const char *image;  /* the kernel to boot; NULL: boot through the firmware */
     enum load_want want;
     const char *append;
+    const char *initrd; /* -initrd: Multiboot modules, QEMU's syntax */
     uint32_t load_addr; /* flat binaries */
     bool no_reboot;
     bool stats;

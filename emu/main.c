@@ -27,7 +27,7 @@ enum opt_id {
     OPT_KERNEL, OPT_MEM, OPT_APPEND, OPT_LOG_ITEMS, OPT_LOG_FILE, OPT_STATS,
     OPT_NO_REBOOT, OPT_TLB, OPT_INSN_LIMIT, OPT_LOAD, OPT_HELP, OPT_VERSION,
     OPT_BIOS, OPT_HDA, OPT_HDB, OPT_DRIVE, OPT_SNAPSHOT, OPT_ICOUNT, OPT_REALTIME,
-    OPT_RTC, OPT_SERIAL, OPT_DISPLAY, OPT_NOGRAPHIC, OPT_SCREENSHOT, OPT_KEYS
+    OPT_RTC, OPT_SERIAL, OPT_DISPLAY, OPT_NOGRAPHIC, OPT_SCREENSHOT, OPT_KEYS, OPT_INITRD
 };
 
 struct option_def {
@@ -40,6 +40,7 @@ static const struct option_def options[] = {
     {"kernel", OPT_KERNEL, "FILE"},
     {"m", OPT_MEM, "MB"},
     {"append", OPT_APPEND, "STR"},
+    {"initrd", OPT_INITRD, "\"FILE ARGS,FILE ARGS...\""},
     {"d", OPT_LOG_ITEMS, "LIST"},
     {"D", OPT_LOG_FILE, "FILE"},
     {"stats", OPT_STATS, NULL},
@@ -96,6 +97,9 @@ static const char help_text[] =
     "                   else as a flat binary loaded at -load ADDR and entered\n"
     "                   there in flat 32-bit ring 0 with ESP at the top of RAM\n"
     "  -append STR      kernel command line (the kernel sees \"FILE STR\")\n"
+    "  -initrd \"FILE ARGS,FILE ARGS\"  Multiboot modules, loaded page aligned\n"
+    "                   after the kernel; each module's string is its item, file\n"
+    "                   name and arguments (\",,\" stands for a comma)\n"
     "  -load ADDR       load address of a flat binary (default 0x100000)\n"
     "\n"
     "Time:\n"
@@ -527,6 +531,12 @@ static void apply_option(struct cli *cl, const struct option_def *o, const char 
         break;
     case OPT_MEM: cl->cfg.ram_mb = parse_mem(arg); break;
     case OPT_APPEND: cl->cfg.append = arg; break;
+    case OPT_INITRD:
+        if (cl->cfg.initrd)
+            usage_error("-initrd given twice ('%s' and '%s'); list the modules in one, "
+                        "separated by commas", cl->cfg.initrd, arg);
+        cl->cfg.initrd = arg;
+        break;
     case OPT_LOG_ITEMS: cl->cfg.log_mask |= parse_log_items(arg); break;
     case OPT_LOG_FILE: cl->log_path = arg; break;
     case OPT_STATS: cl->cfg.stats = true; break;
@@ -623,6 +633,8 @@ int main(int argc, char **argv)
         usage_error("-bios %s: a kernel ('%s') boots without firmware; give one or the other",
                     cl.cfg.bios, cl.cfg.image);
     cl.cfg.want = cl.kernel ? LOAD_KERNEL : LOAD_ANY;
+    if (cl.cfg.initrd && !cl.cfg.image)
+        usage_error("-initrd %s: modules need a Multiboot kernel (-kernel FILE)", cl.cfg.initrd);
     if (cl.log_path && !log_open(cl.log_path))
         usage_error("-D %s: %s", cl.log_path, strerror(errno));
 

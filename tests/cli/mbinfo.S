@@ -1,5 +1,7 @@
 /* mbinfo.S: prints the Multiboot entry state and boot information, one
- * "name=value" line each, for run.sh to compare. */
+ * "name=value" line each, for run.sh and initrd.sh to compare. Modules
+ * (flag 3) print as mod=START,END,SUM,STRING where SUM is, over the
+ * module's bytes, sum = rol(sum, 5) + byte. */
 #include "guest.h"
     .text
     .code32
@@ -68,7 +70,55 @@ _start:
     add 0(%ebx), %ebx
     add $4, %ebx
     jmp 1b
-2:  EXIT(0)
+2:  testl $8, 0(%ebp)               /* flag 3: mods_count, mods_addr */
+    jz 4f
+    PUTS(s_mods_count)
+    mov 20(%ebp), %eax
+    call puthex
+    call newline
+    PUTS(s_mods_addr)
+    mov 24(%ebp), %eax
+    call puthex
+    call newline
+    mov 24(%ebp), %ebx
+    mov 20(%ebp), %edi
+3:  test %edi, %edi
+    jz 4f
+    PUTS(s_mod)
+    mov 0(%ebx), %eax
+    call puthex
+    call comma
+    mov 4(%ebx), %eax
+    call puthex
+    call comma
+    call modsum
+    call puthex
+    call comma
+    mov 8(%ebx), %esi
+    call puts
+    call newline
+    add $16, %ebx
+    dec %edi
+    jmp 3b
+4:  EXIT(0)
+
+/* EAX = the checksum of the module whose list entry EBX points to. */
+modsum:
+    mov 0(%ebx), %esi
+    mov 4(%ebx), %ecx
+    xor %eax, %eax
+5:  cmp %ecx, %esi
+    jae 6f
+    rol $5, %eax
+    movzbl (%esi), %edx
+    add %edx, %eax
+    inc %esi
+    jmp 5b
+6:  ret
+comma:
+    mov $',', %al
+    out %al, $DEBUGCON
+    ret
     GUEST_HELPERS
 s_eax: .asciz "eax="
 s_cs: .asciz "cs="
@@ -80,5 +130,8 @@ s_upper: .asciz "mem_upper="
 s_cmdline: .asciz "cmdline="
 s_loader: .asciz "loader="
 s_mmap: .asciz "mmap="
+s_mods_count: .asciz "mods_count="
+s_mods_addr: .asciz "mods_addr="
+s_mod: .asciz "mod="
     .bss
 saved_eflags: .long 0
