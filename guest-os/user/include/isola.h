@@ -1,0 +1,32 @@
+/* isola.h: isola's own calls (events, proc_list) and the thread library:
+ * threads, futexes and a futex mutex. On Linux the isola-only calls
+ * return -1 with errno ENOSYS; threads work on both. */
+#ifndef _ISOLA_H
+#define _ISOLA_H
+
+#include <sys/types.h>
+#include <time.h>
+#include <isola/syscall.h>
+
+int event_create(unsigned flags);
+int event_set(int h);
+int event_reset(int h);
+int event_wait(int h, int timeout_ms);
+int event_wait_many(const int *hs, unsigned n, unsigned flags, int timeout_ms);
+int proc_list(struct isola_procinfo *buf, unsigned max);
+
+typedef struct thread *thread_t;
+int thread_create(thread_t *t, void *(*fn)(void *), void *arg);
+int thread_join(thread_t t, void **ret);
+
+int futex_wait(int *addr, int val, const struct timespec *timeout);
+int futex_wake(int *addr, int n);
+
+/* 0 unlocked, 1 locked, 2 locked with waiters. Zero-initialise. */
+typedef struct { int state; } mutex_t;
+#define MUTEX_INIT { 0 }
+void mutex_lock(mutex_t *m);
+int mutex_trylock(mutex_t *m);
+void mutex_unlock(mutex_t *m);
+
+#endif

@@ -1,0 +1,16 @@
+/* sys/ioctl.h: ioctl and the terminal requests the userland uses. */
+#ifndef _SYS_IOCTL_H
+#define _SYS_IOCTL_H
+
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TIOCGPGRP 0x540F
+#define TIOCSPGRP 0x5410
+#define TIOCGWINSZ 0x5413
+#define FIONREAD 0x541B
+
+struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; };
+
+int ioctl(int fd, unsigned long req, ...);
+
+#endif
