@@ -4,6 +4,7 @@
 
 #define TCGETS 0x5401
 #define TCSETS 0x5402
+#define TIOCSCTTY 0x540E
 #define TIOCGPGRP 0x540F
 #define TIOCSPGRP 0x5410
 #define TIOCGWINSZ 0x5413
