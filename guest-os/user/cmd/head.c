@@ -1,7 +1,8 @@
 /* head [-n N | -N] [file...]: the first N lines (default 10) of each
  * file or of standard input ("-"). With several files each gets a
- * "==> name <==" heading, as coreutils prints. Reads no more than it
- * must from a pipe, but may read ahead in a buffer. */
+ * "==> name <==" heading, as coreutils prints. Input read past the last
+ * line is given back when the input can seek, so that a script read by
+ * the shell from a file goes on after `head -n 1`. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,6 +28,8 @@ static int head_fd(int fd, const char *name, long long lines)
             warn("write error");
             return 1;
         }
+        if (k < n)
+            lseek(fd, k - n, SEEK_CUR);     /* leave the rest to the next reader */
     }
     return 0;
 }

@@ -86,7 +86,7 @@ int thread_join(thread_t t, void **ret)
         int tid = __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE);
         if (tid == 0)
             break;
-        futex_wait(&t->tid, tid, 0);
+        SYS4(SYS_futex, &t->tid, 0 /* FUTEX_WAIT */, tid, 0);
     }
     if (ret)
         *ret = t->ret;

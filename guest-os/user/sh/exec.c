@@ -56,7 +56,8 @@ int apply_redirs(struct redir *r, int save[10])
 {
     for (; r; r = r->next) {
         int n;
-        char **w = expand_words(&r->word, &n);
+        char *raw[2] = { r->word, NULL };
+        char **w = expand_words(raw, &n);
         if (n != 1) {
             sh_error("%s: ambiguous redirect", r->word);
             return -1;
