@@ -68,6 +68,31 @@ d"; true &&
 echo e' 'a b\nc\nd\ne\nstatus=0'
 check "syntax error" 'echo a; | b' "sh: syntax error near unexpected token \`|'\nstatus=2"
 check "unterminated quote" "echo 'abc" 'sh: syntax error: unexpected end of file\nstatus=2'
+check "if elif else" 'if false; then echo a; elif true; then echo b; else echo c; fi' 'b\nstatus=0'
+check "if over lines" 'if test -n x
+then
+  echo yes
+fi' 'yes\nstatus=0'
+check "while and arithmetic" 'i=0; while [ $i -lt 3 ]; do echo $i; i=$((i + 1)); done' '0\n1\n2\nstatus=0'
+check "until" 'i=3; until [ $i = 0 ]; do i=$((i - 1)); done; echo $i' '0\nstatus=0'
+check "for, break and continue" 'for x in 1 2 3 4 5; do [ $x = 2 ] && continue; [ $x = 4 ] && break; echo $x; done' '1\n3\nstatus=0'
+check "continue 2" 'for i in 1 2; do for j in a b; do [ $j = b ] && continue 2; echo $i$j; done; done' '1a\n2a\nstatus=0'
+check "for over positional parameters" 'sh -c "for a; do echo \$a; done" x p q' 'p\nq\nstatus=0'
+check "group with redirection" '{ echo a; echo b; } > g; wc -l < g' '2\nstatus=0'
+check "subshell keeps its cd" '(cd /; pwd); pwd | grep -c "^/.*usertest"' '/\n1\nstatus=0'
+check "arithmetic" 'echo $((2 + 3 * 4)) $(( (2+3)*4 )) $((7 / 2)) $((7 % 2)) $((1 << 4)) $((3 > 2 && 0)) $((-5)) $((0x10))' '14 20 3 1 16 0 -5 16\nstatus=0'
+check "division by zero" 'echo $((1 / 0)); echo $?' 'sh: 1 / 0: division by 0\n1\nstatus=0'
+check "command substitution" 'x=$(echo a b | wc -w); echo "[$x] [`echo back`] [$(echo "q  q")]"' '[2] [back] [q  q]\nstatus=0'
+check "substitution status" 'x=$(exit 3); echo $?' '3\nstatus=0'
+check "pattern removal" 'f=/a/b/c.tar.gz; echo ${f##*/} ${f#*/} ${f%.*} ${f%%.*}' 'c.tar.gz a/b/c.tar.gz /a/b/c.tar /a/b/c\nstatus=0'
+check "globbing" 'mkdir gd; : > gd/b.c; : > gd/a.c; : > gd/x.h; : > gd/.h.c; echo gd/*.c; echo "gd/*.c"; echo gd/[ab].c gd/?.h; echo gd/*.none' 'gd/a.c gd/b.c\ngd/*.c\ngd/a.c gd/b.c gd/x.h\ngd/*.none\nstatus=0'
+check "glob in a loop" 'mkdir h; : > h/1; : > h/2; for f in h/*; do echo $f; done' 'h/1\nh/2\nstatus=0'
+check "read" 'printf "one two three\nfour\n" > r; { read a b; read c; } < r; echo "$a|$b|$c"' 'one|two three|four\nstatus=0'
+check "read loop" 'printf "x\ny\n" | while read l; do echo "<$l>"; done' '<x>\n<y>\nstatus=0'
+check "test" '[ -d . ] && [ ! -f . ] && test 2 -gt 1 -a abc = abc && [ -z "" ] && echo ok; test 1 -lt x; echo $?' 'ok\nsh: test: x: integer expression expected\n2\nstatus=0'
+check "exec with redirections" 'exec > out; echo hidden; exec sh -c "cat out >&2"' 'hidden\nstatus=0'
+check "syntax error in if" 'if true; then fi' "sh: syntax error near unexpected token \`fi'\nstatus=2"
+check "unfinished if" 'if true; then echo x' 'sh: syntax error: unexpected end of file\nstatus=2'
 
 # Commands the shell runs read the rest of its input, from a file too.
 printf 'head -n 1\nline for head\necho after\n' > "$T/in.sh"

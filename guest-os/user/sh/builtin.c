@@ -1,6 +1,7 @@
 /* builtin.c: the commands the shell runs itself, because they change
- * the shell (cd exit export unset wait) or are too small to fork for
- * (true false : pwd). Each takes argc/argv and returns a status. */
+ * the shell (cd exit export unset wait break continue exec read) or are
+ * too small to fork for (true false : pwd test [). Each takes argc/argv
+ * and returns a status. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -150,13 +151,110 @@ static int b_false(int argc, char **argv)
     return 1;
 }
 
+/* break [n], continue [n]: leave (or go on with) the n-th enclosing loop. */
+static int loop_control(int argc, char **argv, int *flag)
+{
+    long n = 1;
+    if (argc > 1) {
+        char *end;
+        n = strtol(argv[1], &end, 10);
+        if (!*argv[1] || *end || n < 1) {
+            sh_error("%s: %s: loop count out of range", argv[0], argv[1]);
+            return 1;
+        }
+    }
+    if (loop_depth == 0) {
+        sh_error("%s: only meaningful in a `for', `while', or `until' loop", argv[0]);
+        return 0;
+    }
+    *flag = n > loop_depth ? loop_depth : (int)n;
+    return 0;
+}
+
+static int b_break(int argc, char **argv)
+{
+    return loop_control(argc, argv, &breaking);
+}
+
+static int b_continue(int argc, char **argv)
+{
+    return loop_control(argc, argv, &continuing);
+}
+
+/* exec cmd...: become the command. exec alone: keep the redirections. */
+int keep_redirs;
+
+static int b_exec(int argc, char **argv)
+{
+    if (argc == 1) {
+        keep_redirs = 1;
+        return 0;
+    }
+    fflush(stdout);
+    execvpe(argv[1], argv + 1, var_environ(NULL, 0));
+    int err = errno;
+    sh_error("%s: %s", argv[1], err == ENOENT ? "not found" : strerror(err));
+    return err == ENOENT ? 127 : 126;
+}
+
+/* read [-r] [NAME...]: one line from standard input, a byte at a time
+ * (what follows stays for the next reader), split at blanks; the last
+ * name takes the rest of the line. Status 1 at end of input. */
+static int b_read(int argc, char **argv)
+{
+    int i = 1;
+    if (i < argc && strcmp(argv[i], "-r") == 0)
+        i++;
+    size_t len = 0, cap = 128;
+    char *line = arena_alloc(cap);
+    char c;
+    ssize_t n;
+    while ((n = read(0, &c, 1)) == 1 && c != '\n') {
+        if (len + 1 == cap) {
+            char *bigger = arena_alloc(cap * 2);
+            memcpy(bigger, line, len);
+            line = bigger;
+            cap *= 2;
+        }
+        line[len++] = c;
+    }
+    line[len] = 0;
+    if (n <= 0 && len == 0)
+        return 1;
+    char *names_default[] = { "REPLY", NULL };
+    char **names = i < argc ? argv + i : names_default;
+    char *p = line;
+    for (int k = 0; names[k]; k++) {
+        if (!var_name_ok(names[k], strlen(names[k]))) {
+            sh_error("read: `%s': not a valid identifier", names[k]);
+            return 2;
+        }
+        while (*p == ' ' || *p == '\t')
+            p++;
+        char *start = p;
+        if (names[k + 1]) {
+            while (*p && *p != ' ' && *p != '\t')
+                p++;
+            if (*p)
+                *p++ = 0;
+        } else {
+            char *end = p + strlen(p);
+            while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+                *--end = 0;
+        }
+        var_set(names[k], start, 0);
+    }
+    return 0;
+}
+
 static const struct {
     const char *name;
     builtin_fn fn;
 } builtins[] = {
     { "cd", b_cd }, { "pwd", b_pwd }, { "exit", b_exit }, { "export", b_export },
     { "unset", b_unset }, { "wait", b_wait }, { "true", b_true }, { "false", b_false },
-    { ":", b_true },
+    { ":", b_true }, { "break", b_break }, { "continue", b_continue }, { "exec", b_exec },
+    { "read", b_read }, { "test", test_main }, { "[", test_main },
 };
 
 builtin_fn builtin_find(const char *name)

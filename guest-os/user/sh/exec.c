@@ -1,6 +1,6 @@
-/* exec.c: running the tree. A pipeline of one builtin (or of only
- * assignments) runs in the shell itself, its redirections undone after;
- * anything else is forked. With job control (an interactive shell) each
+/* exec.c: running the tree. A pipeline of one builtin, one compound
+ * command or only assignments runs in the shell itself, its redirections
+ * undone after; anything else is forked. With job control (an interactive shell) each
  * foreground job gets a process group of its own and the terminal, so the
  * kernel's Ctrl-C reaches it and not the shell; failures of those calls
  * are ignored (a kernel may not have them yet). A background item runs in
@@ -58,6 +58,10 @@ int apply_redirs(struct redir *r, int save[10])
         int n;
         char *raw[2] = { r->word, NULL };
         char **w = expand_words(raw, &n);
+        if (expand_failed) {
+            expand_failed = 0;
+            return -1;
+        }
         if (n != 1) {
             sh_error("%s: ambiguous redirect", r->word);
             return -1;
@@ -104,11 +108,22 @@ void restore_redirs(int save[10])
     }
 }
 
+int loop_depth, breaking, continuing;
+
+static int run_compound(struct cmd *c);
+
 /* In a child: run one command and never return. */
 static _Noreturn void exec_command(struct cmd *c)
 {
+    if (c->kind != C_SIMPLE) {
+        if (apply_redirs(c->redirs, NULL) < 0)
+            sh_exit(1);
+        sh_exit(run_compound(c));
+    }
     int argc;
     char **argv = expand_words(c->words, &argc);
+    if (expand_failed)
+        sh_exit(1);
     char **assigns = arena_alloc((size_t)(c->nassigns + 1) * sizeof(char *));
     for (int i = 0; i < c->nassigns; i++) {
         char *eq = strchr(c->assigns[i], '=');
@@ -135,27 +150,43 @@ static _Noreturn void exec_command(struct cmd *c)
     sh_exit(err == ENOENT ? 127 : 126);
 }
 
-/* Assignments alone set shell variables. */
+/* Assignments alone set shell variables; x=$(cmd) has cmd's status. */
 static int run_assignments(struct cmd *c)
 {
     for (int i = 0; i < c->nassigns; i++) {
         char *eq = strchr(c->assigns[i], '=');
         char *name = arena_strndup(c->assigns[i], (size_t)(eq - c->assigns[i]));
-        if (var_set(name, expand_one(eq + 1), 0) < 0) {
+        char *value = expand_one(eq + 1);
+        if (expand_failed) {
+            expand_failed = 0;
+            return 1;
+        }
+        if (var_set(name, value, 0) < 0) {
             sh_error("out of memory");
             return 1;
         }
     }
-    return 0;
+    return subst_status >= 0 ? subst_status : 0;
 }
 
-/* One command in the shell itself: a builtin, or only assignments. */
+/* One command in the shell itself: a builtin, a compound command, or
+ * only assignments. */
 static int run_here(struct cmd *c, int *handled)
 {
-    int argc;
-    char **argv = expand_words(c->words, &argc);
-    builtin_fn b = argc ? builtin_find(argv[0]) : NULL;
-    *handled = argc == 0 || b != NULL;
+    int argc = 0;
+    char **argv = NULL;
+    builtin_fn b = NULL;
+    subst_status = -1;
+    if (c->kind == C_SIMPLE) {
+        argv = expand_words(c->words, &argc);
+        if (expand_failed) {
+            expand_failed = 0;
+            *handled = 1;
+            return 1;
+        }
+        b = argc ? builtin_find(argv[0]) : NULL;
+    }
+    *handled = c->kind != C_SIMPLE || argc == 0 || b != NULL;
     if (!*handled)
         return 0;
     int save[10];
@@ -164,12 +195,106 @@ static int run_here(struct cmd *c, int *handled)
     int st;
     if (apply_redirs(c->redirs, save) < 0)
         st = 1;
+    else if (c->kind != C_SIMPLE)
+        st = run_compound(c);
     else if (argc == 0)
         st = run_assignments(c);
     else
         st = b(argc, argv);
-    restore_redirs(save);
+    if (keep_redirs) {
+        keep_redirs = 0;
+        for (int i = 0; i < 10; i++)
+            if (save[i] >= 0)
+                close(save[i]);
+    } else {
+        restore_redirs(save);
+    }
     return st;
+}
+
+/* After a loop body: should the loop stop? */
+static int loop_stops(void)
+{
+    if (breaking) {
+        breaking--;
+        return 1;
+    }
+    if (continuing)
+        return --continuing > 0;
+    return 0;
+}
+
+static int run_loop(struct cmd *c)
+{
+    int st = 0;
+    loop_depth++;
+    if (c->kind == C_FOR) {
+        int n;
+        char **words = c->has_in ? expand_words(c->words, &n) : var_positionals();
+        for (int i = 0; words[i] && !expand_failed; i++) {
+            var_set(c->var, words[i], 0);
+            st = run_items(c->body);
+            if (loop_stops())
+                break;
+        }
+        expand_failed = 0;
+    } else {
+        for (;;) {
+            int ok = run_items(c->cond) == 0;
+            if (breaking || continuing) {
+                if (loop_stops())
+                    break;
+                continue;
+            }
+            if (ok != (c->kind == C_WHILE))
+                break;
+            st = run_items(c->body);
+            if (loop_stops())
+                break;
+        }
+    }
+    loop_depth--;
+    return st;
+}
+
+static int run_compound(struct cmd *c)
+{
+    switch (c->kind) {
+    case C_IF:
+        if (run_items(c->cond) == 0 && !breaking && !continuing)
+            return run_items(c->body);
+        if (c->orelse && !breaking && !continuing)
+            return run_items(c->orelse);
+        return 0;
+    case C_WHILE:
+    case C_UNTIL:
+    case C_FOR:
+        return run_loop(c);
+    case C_GROUP:
+        return run_items(c->body);
+    case C_SUBSHELL: {
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid < 0) {
+            sh_error("fork: %s", strerror(errno));
+            return 1;
+        }
+        if (pid == 0) {
+            interactive = 0;
+            loop_depth = 0;
+            sh_exit(run_items(c->body));
+        }
+        int ws;
+        while (waitpid(pid, &ws, 0) < 0)
+            if (errno != EINTR)
+                return 1;
+        if (WIFSIGNALED(ws))
+            report_signal(ws);
+        return status_of(ws);
+    }
+    default:
+        return 0;
+    }
 }
 
 static void give_terminal(pid_t pgid)
@@ -239,6 +364,8 @@ static int run_pipeline(struct pipeline *pl, int background)
                     give_terminal(pgid ? pgid : getpid());
             }
             child_signals(background);
+            interactive = 0;
+            loop_depth = 0;
             if (in >= 0) {
                 dup2(in, 0);
                 close(in);
@@ -275,7 +402,7 @@ static int run_pipeline(struct pipeline *pl, int background)
 static int run_andor(struct andor *a, int background)
 {
     int st = 0;
-    for (; a; a = a->next) {
+    for (; a && !breaking && !continuing; a = a->next) {
         if ((a->op == OP_AND && st != 0) || (a->op == OP_OR && st == 0))
             continue;
         st = run_pipeline(a->pipe, background);
@@ -309,6 +436,7 @@ static void run_background(struct item *it)
         }
         interactive = 0;
         struct andor *a = it->andor;
+        loop_depth = 0;
         if (!a->next && a->pipe->ncmds == 1 && !a->pipe->negate)
             exec_command(a->pipe->cmds);
         sh_exit(run_andor(a, 0));
@@ -322,12 +450,13 @@ static void run_background(struct item *it)
     last_status = 0;
 }
 
-void run_items(struct item *items)
+int run_items(struct item *items)
 {
-    for (struct item *it = items; it; it = it->next) {
+    for (struct item *it = items; it && !breaking && !continuing; it = it->next) {
         if (it->background)
             run_background(it);
         else
             run_andor(it->andor, 0);
     }
+    return last_status;
 }

@@ -1,9 +1,14 @@
 /* expand.c: from a raw word to the strings a command gets: quote
  * removal, ~ at the start, $NAME ${NAME} ${NAME:-word} ${NAME-word}
- * ${NAME:+word} ${#NAME} $? $$ $! $# $0..$9 $@ $*, and field splitting of
- * unquoted expansions at blanks (space, tab, newline). "$@" gives one
- * field per positional parameter. There is no globbing and no command
- * substitution. Results live in the arena. */
+ * ${NAME:+word} ${NAME:=word} ${#NAME} ${NAME#pat} ${NAME##pat} ${NAME%pat}
+ * ${NAME%%pat} $? $$ $! $# $0..$9 $@ $*, $(( ))
+ * arithmetic, $( ) and `` command substitution, field splitting of
+ * unquoted expansions at blanks (space, tab, newline), then pathname
+ * expansion (* ? [...]) of fields with unquoted pattern characters; a
+ * pattern that matches nothing stays as it is. "$@" gives one field per
+ * positional parameter. Each field is built twice: as text, and as a
+ * pattern in which quoted pattern characters are escaped with '\'.
+ * Results live in the arena. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,29 +18,39 @@ struct fields {
     char **v;
     int n, cap;
     char *buf;              /* the field being built */
-    size_t len, bcap;
+    char *pat;              /* the same as a glob pattern */
+    size_t len, plen, bcap;
     int started;            /* a field exists even if empty ("" or '') */
-    int split;              /* split unquoted expansions */
+    int split;              /* split unquoted expansions, expand patterns */
+    int glob;               /* an unquoted * ? or [ is in the field */
 };
 
-static void putc_field(struct fields *f, char c)
+int expand_failed;
+
+static void putc_field(struct fields *f, char c, int quoted)
 {
-    if (f->len + 1 >= f->bcap) {
+    if (f->plen + 2 >= f->bcap) {
         size_t ncap = f->bcap ? f->bcap * 2 : 64;
-        char *b = arena_alloc(ncap);
+        char *b = arena_alloc(ncap), *p = arena_alloc(ncap);
         if (f->len)
             memcpy(b, f->buf, f->len);
+        if (f->plen)
+            memcpy(p, f->pat, f->plen);
         f->buf = b;
+        f->pat = p;
         f->bcap = ncap;
     }
     f->buf[f->len++] = c;
+    if (quoted && strchr("*?[\\", c))
+        f->pat[f->plen++] = '\\';
+    else if (!quoted && strchr("*?[", c))
+        f->glob = 1;
+    f->pat[f->plen++] = c;
     f->started = 1;
 }
 
-static void end_field(struct fields *f)
+static void add_field(struct fields *f, char *s)
 {
-    if (!f->started)
-        return;
     if (f->n + 1 >= f->cap) {
         int ncap = f->cap ? f->cap * 2 : 8;
         char **v = arena_alloc((size_t)ncap * sizeof *v);
@@ -44,9 +59,26 @@ static void end_field(struct fields *f)
         f->v = v;
         f->cap = ncap;
     }
-    f->v[f->n++] = arena_strndup(f->buf ? f->buf : "", f->len);
-    f->len = 0;
-    f->started = 0;
+    f->v[f->n++] = s;
+}
+
+static void end_field(struct fields *f)
+{
+    if (!f->started)
+        return;
+    char **matches;
+    int n = 0;
+    if (f->glob && f->split) {
+        f->pat[f->plen] = 0;
+        n = glob_expand(f->pat, &matches);
+    }
+    if (n > 0)
+        for (int i = 0; i < n; i++)
+            add_field(f, matches[i]);
+    else
+        add_field(f, arena_strndup(f->buf ? f->buf : "", f->len));
+    f->len = f->plen = 0;
+    f->started = f->glob = 0;
 }
 
 /* Add an expansion's value: split at blanks unless quoted. */
@@ -58,7 +90,7 @@ static void put_value(struct fields *f, const char *v, int quoted)
         if (!quoted && f->split && (*v == ' ' || *v == '\t' || *v == '\n'))
             end_field(f);
         else
-            putc_field(f, *v);
+            putc_field(f, *v, quoted);
     }
 }
 
@@ -90,12 +122,39 @@ static void positionals(struct fields *f, char which, int quoted)
             if (quoted && which == '@')
                 end_field(f);
             else if (quoted)
-                putc_field(f, ' ');
+                putc_field(f, ' ', 1);
             else
                 end_field(f);
         }
         put_value(f, v[i], quoted);
     }
+}
+
+/* ${NAME#pat} and friends: op is at the # or %, end at the brace. */
+static const char *trim(const char *v, const char *op, const char *end)
+{
+    int longest = op[1] == op[0];
+    char *pat = expand_one(arena_strndup(op + 1 + longest, (size_t)(end - op - 1 - longest)));
+    size_t len = strlen(v);
+    char *tmp = arena_strdup(v);
+    if (*op == '#') {
+        for (size_t k = 0; k <= len; k++) {
+            size_t i = longest ? len - k : k;
+            char c = tmp[i];
+            tmp[i] = 0;
+            int m = glob_match(pat, tmp);
+            tmp[i] = c;
+            if (m)
+                return v + i;
+        }
+    } else {
+        for (size_t k = 0; k <= len; k++) {
+            size_t i = longest ? k : len - k;
+            if (glob_match(pat, v + i))
+                return arena_strndup(v, i);
+        }
+    }
+    return v;
 }
 
 /* ${...}: s is after "${", end at the closing brace. */
@@ -113,6 +172,7 @@ static void braced(struct fields *f, const char *s, const char *end, int quoted)
             n++;
     if (n == 0 || n >= sizeof name) {
         sh_error("${%.*s}: bad substitution", (int)(end - s), s);
+        expand_failed = 1;
         return;
     }
     memcpy(name, s, n);
@@ -132,12 +192,17 @@ static void braced(struct fields *f, const char *s, const char *end, int quoted)
             put_value(f, value, quoted);
         return;
     }
+    if (*op == '#' || *op == '%') {
+        put_value(f, trim(value ? value : "", op, end), quoted);
+        return;
+    }
     int colon = *op == ':';
     char kind = op[colon];
     const char *word = op + colon + 1;
     int set = value && (!colon || *value);
     if (kind != '-' && kind != '+' && kind != '=') {
         sh_error("${%.*s}: bad substitution", (int)(end - s), s);
+        expand_failed = 1;
         return;
     }
     if ((kind == '-' || kind == '=') && !set) {
@@ -157,10 +222,29 @@ static const char *dollar(struct fields *f, const char *s, int quoted)
 {
     char buf[16];
     s++;
+    if (*s == '(') {
+        const char *end = paren_end(s);
+        if (!end) {
+            putc_field(f, '$', quoted);
+            return s;
+        }
+        if (s[1] == '(' && end[-2] == ')' && end - s >= 4) {
+            long v;
+            if (arith_eval(expand_one(arena_strndup(s + 2, (size_t)(end - s - 4))), &v) < 0) {
+                expand_failed = 1;
+                return end;
+            }
+            sprintf(buf, "%ld", v);
+            put_value(f, buf, quoted);
+            return end;
+        }
+        put_value(f, command_output(arena_strndup(s + 1, (size_t)(end - s - 2))), quoted);
+        return end;
+    }
     if (*s == '{') {
         const char *end = strchr(s, '}');
         if (!end) {
-            putc_field(f, '$');
+            putc_field(f, '$', quoted);
             return s;
         }
         braced(f, s + 1, end, quoted);
@@ -178,7 +262,7 @@ static const char *dollar(struct fields *f, const char *s, int quoted)
     while (isalnum((unsigned char)s[n]) || s[n] == '_')
         n++;
     if (n == 0 || isdigit((unsigned char)*s)) {
-        putc_field(f, '$');
+        putc_field(f, '$', quoted);
         return s;
     }
     char *name = arena_strndup(s, n);
@@ -202,7 +286,7 @@ static void expand_raw(struct fields *f, const char *s, int quoted)
                 end = s + strlen(s);
             f->started = 1;
             for (s++; s < end; s++)
-                putc_field(f, *s);
+                putc_field(f, *s, 1);
             if (*s)
                 s++;
         } else if (c == '"' && !quoted) {
@@ -214,16 +298,22 @@ static void expand_raw(struct fields *f, const char *s, int quoted)
                 s += 2;
             } else if (!dq || (s[1] && strchr("$`\"\\", s[1]))) {
                 if (s[1])
-                    putc_field(f, s[1]);
+                    putc_field(f, s[1], 1);
                 s += s[1] ? 2 : 1;
             } else {
-                putc_field(f, '\\');
+                putc_field(f, '\\', 1);
                 s++;
             }
+        } else if (c == '`') {
+            const char *end = strchr(s + 1, '`');
+            if (!end)
+                end = s + strlen(s);
+            put_value(f, command_output(arena_strndup(s + 1, (size_t)(end - s - 1))), dq);
+            s = *end ? end + 1 : end;
         } else if (c == '$') {
             s = dollar(f, s, dq);
         } else {
-            putc_field(f, c);
+            putc_field(f, c, dq);
             s++;
         }
     }

@@ -26,11 +26,21 @@ struct redir {
     struct redir *next;
 };
 
+enum cmd_kind { C_SIMPLE, C_IF, C_WHILE, C_UNTIL, C_FOR, C_GROUP, C_SUBSHELL };
+
+struct item;
+
 struct cmd {
-    char **words;           /* raw words, NULL-terminated */
+    enum cmd_kind kind;
+    char **words;           /* simple: raw words, NULL-terminated; for: the list */
     int nwords;
-    char **assigns;         /* raw NAME=value words, NULL-terminated */
+    char **assigns;         /* simple: raw NAME=value words, NULL-terminated */
     int nassigns;
+    struct item *cond;      /* if, while, until: the condition */
+    struct item *body;      /* if: then-part; loops, { }, ( ): the body */
+    struct item *orelse;    /* if: the else-part (an elif is an if in it) */
+    char *var;              /* for: the variable */
+    int has_in;             /* for: "in words" given (else "$@") */
     struct redir *redirs;
     struct cmd *next;       /* the next command of the pipeline */
 };
@@ -58,10 +68,17 @@ struct item {
 
 enum parse_result { PARSE_OK, PARSE_INCOMPLETE, PARSE_CONTINUE_LINE, PARSE_ERROR };
 enum parse_result parse(const char *text, struct item **out);
+const char *paren_end(const char *s);
 
-/* ---- expansion (expand.c) ---- */
-char **expand_words(char **raw, int *count);   /* with field splitting */
-char *expand_one(const char *raw);             /* no splitting (assignments) */
+/* ---- expansion (expand.c, glob.c, arith.c) ---- */
+char **expand_words(char **raw, int *count);   /* with splitting and globbing */
+char *expand_one(const char *raw);             /* neither (assignments) */
+extern int expand_failed;   /* an expansion went wrong: do not run the command */
+int glob_expand(const char *pattern, char ***out);
+int glob_match(const char *pattern, const char *s);
+int arith_eval(const char *text, long *result);
+char *command_output(const char *text);
+extern int subst_status;    /* of the last command substitution, or -1 */
 
 /* ---- variables (var.c) ---- */
 void var_import(char **envp);
@@ -84,7 +101,10 @@ extern pid_t shell_pgid;
 extern pid_t shell_pid;      /* $$: the shell's, in subshells too */
 extern pid_t last_bg_pid;
 
-void run_items(struct item *items);
+int run_items(struct item *items);
+extern int loop_depth, breaking, continuing;
+int test_main(int argc, char **argv);
+extern int keep_redirs;     /* set by a bare `exec`: redirections stay */
 typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_find(const char *name);
 int apply_redirs(struct redir *r, int save[10]);
