@@ -159,7 +159,15 @@ static void list_dir(const char *path)
     struct entry *e = NULL;
     int n = 0, cap = 0;
     struct dirent *de;
-    while ((de = readdir(d))) {
+    for (;;) {
+        errno = 0;
+        if (!(de = readdir(d))) {
+            if (errno) {
+                warn("reading directory '%s'", path);
+                status = status ? status : 1;
+            }
+            break;
+        }
         if (!opt_all && de->d_name[0] == '.')
             continue;
         if (n == cap) {

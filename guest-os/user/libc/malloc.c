@@ -174,8 +174,11 @@ void *malloc(size_t n)
         errno = ENOMEM;
         return NULL;
     }
-    if (n >= MMAP_THRESHOLD)
-        return map_alloc(n);
+    if (n >= MMAP_THRESHOLD) {
+        void *p = map_alloc(n);
+        if (p)
+            return p;       /* else try the heap: mmap may be missing */
+    }
     size_t need = request_size(n);
     mutex_lock(&heap_lock);
     block *b = take(need);
@@ -185,7 +188,7 @@ void *malloc(size_t n)
         carve(b, need);
     mutex_unlock(&heap_lock);
     if (!b)
-        return map_alloc(n);
+        return n >= MMAP_THRESHOLD ? NULL : map_alloc(n);
     return payload(b);
 }
 

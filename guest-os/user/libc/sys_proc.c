@@ -54,9 +54,13 @@ gid_t getegid(void)
     return SYS0(SYS_getegid32);
 }
 
+/* A kernel that has waitpid but not wait4 still serves wait(). */
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru)
 {
-    return __sysret(SYS4(SYS_wait4, pid, status, options, ru));
+    long r = SYS4(SYS_wait4, pid, status, options, ru);
+    if (r == -ENOSYS && !ru)
+        r = SYS3(SYS_waitpid, pid, status, options);
+    return __sysret(r);
 }
 
 pid_t waitpid(pid_t pid, int *status, int options)
@@ -76,7 +80,10 @@ int kill(pid_t pid, int sig)
 
 int raise(int sig)
 {
-    return __sysret(SYS3(SYS_tgkill, getpid(), gettid(), sig));
+    long r = SYS3(SYS_tgkill, getpid(), gettid(), sig);
+    if (r == -ENOSYS)
+        r = SYS2(SYS_kill, getpid(), sig);
+    return __sysret(r);
 }
 
 int setpgid(pid_t pid, pid_t pgid)
