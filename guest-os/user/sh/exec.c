@@ -1,6 +1,7 @@
 /* exec.c: running the tree. A pipeline of one builtin, one compound
  * command or only assignments runs in the shell itself, its redirections
- * undone after; anything else is forked. With job control (an interactive shell) each
+ * undone after; anything else is forked. With job control (an interactive shell
+ * whose terminal accepted it as foreground process group) each
  * foreground job gets a process group of its own and the terminal, so the
  * kernel's Ctrl-C reaches it and not the shell; failures of those calls
  * are ignored (a kernel may not have them yet). A background item runs in
@@ -22,7 +23,7 @@ static void child_signals(int background)
     signal(SIGTSTP, SIG_DFL);
     signal(SIGTTIN, SIG_DFL);
     signal(SIGTTOU, SIG_DFL);
-    if (background && !interactive) {
+    if (background && !jobctl) {
         signal(SIGINT, SIG_IGN);
         signal(SIGQUIT, SIG_IGN);
     }
@@ -280,7 +281,7 @@ static int run_compound(struct cmd *c)
             return 1;
         }
         if (pid == 0) {
-            interactive = 0;
+            interactive = jobctl = 0;
             loop_depth = 0;
             sh_exit(run_items(c->body));
         }
@@ -299,7 +300,7 @@ static int run_compound(struct cmd *c)
 
 static void give_terminal(pid_t pgid)
 {
-    if (interactive)
+    if (jobctl)
         tcsetpgrp(0, pgid);
 }
 
@@ -358,13 +359,13 @@ static int run_pipeline(struct pipeline *pl, int background)
             break;
         }
         if (pid == 0) {
-            if (interactive) {
+            if (jobctl) {
                 setpgid(0, pgid);
                 if (!background)
                     give_terminal(pgid ? pgid : getpid());
             }
             child_signals(background);
-            interactive = 0;
+            interactive = jobctl = 0;
             loop_depth = 0;
             if (in >= 0) {
                 dup2(in, 0);
@@ -380,7 +381,7 @@ static int run_pipeline(struct pipeline *pl, int background)
         pids[i] = pid;
         if (!pgid)
             pgid = pid;
-        if (interactive)
+        if (jobctl)
             setpgid(pid, pgid);
         if (in >= 0)
             close(in);
@@ -424,27 +425,27 @@ static void run_background(struct item *it)
         return;
     }
     if (pid == 0) {
-        if (interactive)
+        if (jobctl)
             setpgid(0, 0);
         child_signals(1);
-        if (!interactive) {
+        if (!jobctl) {
             int fd = open("/dev/null", O_RDONLY);
             if (fd > 0) {
                 dup2(fd, 0);
                 close(fd);
             }
         }
-        interactive = 0;
+        interactive = jobctl = 0;
         struct andor *a = it->andor;
         loop_depth = 0;
         if (!a->next && a->pipe->ncmds == 1 && !a->pipe->negate)
             exec_command(a->pipe->cmds);
         sh_exit(run_andor(a, 0));
     }
-    if (interactive) {
+    if (jobctl)
         setpgid(pid, pid);
+    if (interactive)
         fprintf(stderr, "[%d]\n", (int)pid);
-    }
     last_bg_pid = pid;
     job_add(pid, it->text);
     last_status = 0;

@@ -22,6 +22,7 @@
 
 int last_status;
 int interactive;
+int jobctl;
 pid_t shell_pgid;
 pid_t shell_pid;
 
@@ -168,9 +169,15 @@ static void set_signals(void)
         signal(SIGTSTP, SIG_IGN);
         signal(SIGTTIN, SIG_IGN);
         signal(SIGTTOU, SIG_IGN);
+        /* Job control only if the terminal takes our group as its
+         * foreground: a job moved to a group the terminal never hears of
+         * would miss Ctrl-C. (A session leader's setpgid fails: it is in
+         * its own group already.) */
         shell_pgid = getpid();
         setpgid(0, shell_pgid);
-        tcsetpgrp(0, shell_pgid);
+        jobctl = getpgrp() == shell_pgid && tcsetpgrp(0, shell_pgid) == 0;
+        if (!jobctl)
+            shell_pgid = getpgrp();
     }
 }
 

@@ -96,7 +96,8 @@ char **var_positionals(void);
 
 /* ---- running (exec.c, builtin.c, jobs.c) ---- */
 extern int last_status;
-extern int interactive;     /* job control: a terminal on stdin, no script */
+extern int interactive;     /* a terminal on stdin, no script: prompts */
+extern int jobctl;          /* interactive, and the terminal took our group */
 extern pid_t shell_pgid;
 extern pid_t shell_pid;      /* $$: the shell's, in subshells too */
 extern pid_t last_bg_pid;

@@ -14,7 +14,7 @@ int subst_status = -1;
 static _Noreturn void run_text(const char *text)
 {
     struct item *items;
-    interactive = 0;
+    interactive = jobctl = 0;
     loop_depth = 0;
     enum parse_result r = parse(text, &items);
     if (r == PARSE_OK)
