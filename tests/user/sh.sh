@@ -93,6 +93,14 @@ check "test" '[ -d . ] && [ ! -f . ] && test 2 -gt 1 -a abc = abc && [ -z "" ] &
 check "exec with redirections" 'exec > out; echo hidden; exec sh -c "cat out >&2"' 'hidden\nstatus=0'
 check "syntax error in if" 'if true; then fi' "sh: syntax error near unexpected token \`fi'\nstatus=2"
 check "unfinished if" 'if true; then echo x' 'sh: syntax error: unexpected end of file\nstatus=2'
+check "case" 'for w in apple b.c x "" "*"; do case $w in a*) echo "$w: a";; *.c|*.h) echo "$w: src" ;; "") echo empty;; "*") echo star;; *) echo "$w: other"; esac; done' 'apple: a\nb.c: src\nx: other\nempty\nstar\nstatus=0'
+check "case over lines" 'case yes in
+(no) echo no
+;;
+y*) echo matched
+esac' 'matched\nstatus=0'
+check "set -- and shift" 'set -- a b c; echo $# $1; shift; echo "$@"; shift 5; echo $?' '3 a\nb c\nsh: shift: shift count out of range\n1\nstatus=0'
+check "dot" 'echo "V=from-file" > inc.sh; . ./inc.sh; echo $V' 'from-file\nstatus=0'
 
 # Commands the shell runs read the rest of its input, from a file too.
 printf 'head -n 1\nline for head\necho after\n' > "$T/in.sh"

@@ -1,7 +1,7 @@
 /* builtin.c: the commands the shell runs itself, because they change
- * the shell (cd exit export unset wait break continue exec read) or are
- * too small to fork for (true false : pwd test [). Each takes argc/argv
- * and returns a status. */
+ * the shell (cd exit export unset wait break continue exec read shift set
+ * .) or are too small to fork for (true false : pwd test [). Each takes
+ * argc/argv and returns a status. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -247,6 +247,48 @@ static int b_read(int argc, char **argv)
     return 0;
 }
 
+static int b_shift(int argc, char **argv)
+{
+    long n = 1;
+    if (argc > 1) {
+        char *end;
+        n = strtol(argv[1], &end, 10);
+        if (!*argv[1] || *end || n < 0) {
+            sh_error("shift: %s: numeric argument required", argv[1]);
+            return 1;
+        }
+    }
+    if (var_shift((int)n) < 0) {
+        sh_error("shift: shift count out of range");
+        return 1;
+    }
+    return 0;
+}
+
+/* set -- ARGS: new positional parameters. set alone: the variables. */
+static int b_set(int argc, char **argv)
+{
+    if (argc == 1) {
+        var_print_all();
+        return 0;
+    }
+    if (strcmp(argv[1], "--") != 0) {
+        sh_error("set: %s: only `set -- args' is supported", argv[1]);
+        return 2;
+    }
+    var_set_positional(NULL, argc - 2, argv + 2);
+    return 0;
+}
+
+static int b_source(int argc, char **argv)
+{
+    if (argc < 2) {
+        sh_error(".: filename argument required");
+        return 2;
+    }
+    return source_file(argv[1]);
+}
+
 static const struct {
     const char *name;
     builtin_fn fn;
@@ -254,7 +296,8 @@ static const struct {
     { "cd", b_cd }, { "pwd", b_pwd }, { "exit", b_exit }, { "export", b_export },
     { "unset", b_unset }, { "wait", b_wait }, { "true", b_true }, { "false", b_false },
     { ":", b_true }, { "break", b_break }, { "continue", b_continue }, { "exec", b_exec },
-    { "read", b_read }, { "test", test_main }, { "[", test_main },
+    { "read", b_read }, { "test", test_main }, { "[", test_main }, { "shift", b_shift },
+    { "set", b_set }, { ".", b_source },
 };
 
 builtin_fn builtin_find(const char *name)

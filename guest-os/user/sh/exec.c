@@ -258,9 +258,22 @@ static int run_loop(struct cmd *c)
     return st;
 }
 
+static int run_case(struct cmd *c)
+{
+    char *word = expand_one(c->var);
+    for (struct case_clause *cl = c->clauses; cl && !expand_failed; cl = cl->next)
+        for (int i = 0; cl->patterns[i]; i++)
+            if (glob_match(expand_pattern(cl->patterns[i]), word))
+                return cl->body ? run_items(cl->body) : 0;
+    expand_failed = 0;
+    return 0;
+}
+
 static int run_compound(struct cmd *c)
 {
     switch (c->kind) {
+    case C_CASE:
+        return run_case(c);
     case C_IF:
         if (run_items(c->cond) == 0 && !breaking && !continuing)
             return run_items(c->body);

@@ -349,3 +349,11 @@ char *expand_one(const char *raw)
     end_field(&f);
     return f.v[0];
 }
+
+char *expand_pattern(const char *raw)
+{
+    struct fields f;
+    memset(&f, 0, sizeof f);
+    expand_raw(&f, raw, 0);
+    return arena_strndup(f.pat ? f.pat : "", f.plen);
+}

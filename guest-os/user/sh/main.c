@@ -161,6 +161,35 @@ static void run_input(struct input *in)
     }
 }
 
+/* `. FILE`: the whole file is read and parsed first, then run; its tree
+ * stays in the arena with the line that sourced it. */
+int source_file(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        sh_error("%s: %s", path, strerror(errno));
+        return 1;
+    }
+    struct input in;
+    input_from_fd(&in, fd, 1);
+    char *text = NULL, *line;
+    while ((line = input_line(&in))) {
+        text = append(text, line, 0);
+        free(line);
+    }
+    close(fd);
+    if (!text)
+        return 0;
+    struct item *items;
+    enum parse_result r = parse(text, &items);
+    free(text);
+    if (r == PARSE_OK)
+        return run_items(items);
+    if (r != PARSE_ERROR)
+        sh_error("%s: syntax error: unexpected end of file", path);
+    return 2;
+}
+
 static void set_signals(void)
 {
     if (interactive) {

@@ -10,6 +10,7 @@
  *               | while list do list done | until list do list done
  *               | for NAME [in word*] (';' | newline) do list done
  *               | '{' list '}' | '(' list ')'
+ *               | case word in (['('] word ('|' word)* ')' [list] ';;')* esac
  *     redirection := [digits] ('<' | '>' | '>>' | '>&' | '<&') word
  *
  * Reserved words count only where a command starts. Words keep their
@@ -21,8 +22,8 @@
 #include <string.h>
 #include "sh.h"
 
-enum tok { T_WORD, T_NEWLINE, T_SEMI, T_AMP, T_PIPE, T_AND, T_OR, T_REDIR, T_LPAREN, T_RPAREN,
-            T_END };
+enum tok { T_WORD, T_NEWLINE, T_SEMI, T_DSEMI, T_AMP, T_PIPE, T_AND, T_OR, T_REDIR, T_LPAREN,
+           T_RPAREN, T_END };
 
 struct token {
     enum tok type;
@@ -141,7 +142,7 @@ static const char *word_end(const char *s, int *cont)
 static int operator(const char *s, struct token *t)
 {
     static const struct { const char *text; enum tok type; enum redir_type r; } ops[] = {
-        { "&&", T_AND, 0 }, { "||", T_OR, 0 }, { ">>", T_REDIR, R_APPEND },
+        { "&&", T_AND, 0 }, { "||", T_OR, 0 }, { ">>", T_REDIR, R_APPEND }, { ";;", T_DSEMI, 0 },
         { ">&", T_REDIR, R_DUP_OUT }, { "<&", T_REDIR, R_DUP_IN },
         { "|", T_PIPE, 0 }, { "&", T_AMP, 0 }, { ";", T_SEMI, 0 },
         { "<", T_REDIR, R_IN }, { ">", T_REDIR, R_OUT }, { "\n", T_NEWLINE, 0 },
@@ -259,7 +260,7 @@ static int is_word(const struct token *t, const char *w)
 static int is_reserved(const struct token *t)
 {
     static const char *const words[] = { "if", "then", "elif", "else", "fi", "while", "until",
-                                         "do", "done", "for", "{", "}", NULL };
+                                         "do", "done", "for", "{", "}", "case", "esac", NULL };
     for (int i = 0; words[i]; i++)
         if (is_word(t, words[i]))
             return 1;
@@ -375,6 +376,52 @@ static struct cmd *loop(struct parser *p, enum cmd_kind kind)
     return c;
 }
 
+/* After "case": word in clauses esac. */
+static struct cmd *case_rest(struct parser *p)
+{
+    static const char *const clause_end[] = { ";;", "esac", NULL };
+    struct cmd *c = new_cmd(C_CASE);
+    if (peek(p)->type != T_WORD)
+        return syntax_error(p), NULL;
+    c->var = arena_strndup(peek(p)->start, peek(p)->len);
+    p->pos++;
+    skip_newlines(p);
+    if (expect_word(p, "in") < 0)
+        return NULL;
+    struct case_clause **tail = &c->clauses;
+    for (;;) {
+        skip_newlines(p);
+        if (is_word(peek(p), "esac")) {
+            p->pos++;
+            return c;
+        }
+        struct case_clause *cl = arena_alloc(sizeof *cl);
+        memset(cl, 0, sizeof *cl);
+        cl->patterns = arena_alloc((size_t)(p->n + 1) * sizeof(char *));
+        int n = 0;
+        accept(p, T_LPAREN);
+        do {
+            if (peek(p)->type != T_WORD)
+                return syntax_error(p), NULL;
+            cl->patterns[n++] = arena_strndup(peek(p)->start, peek(p)->len);
+            p->pos++;
+        } while (accept(p, T_PIPE));
+        cl->patterns[n] = NULL;
+        if (!accept(p, T_RPAREN))
+            return syntax_error(p), NULL;
+        skip_newlines(p);
+        if (peek(p)->type != T_DSEMI && !is_word(peek(p), "esac")) {
+            cl->body = list(p, clause_end);
+            if (!cl->body)
+                return NULL;
+        }
+        *tail = cl;
+        tail = &cl->next;
+        if (!accept(p, T_DSEMI) && !is_word(peek(p), "esac"))
+            return syntax_error(p), NULL;
+    }
+}
+
 static struct cmd *compound(struct parser *p)
 {
     static const char *const brace[] = { "}", NULL };
@@ -396,6 +443,8 @@ static struct cmd *compound(struct parser *p)
         c = loop(p, C_UNTIL);
     } else if (is_word(t, "for")) {
         c = loop(p, C_FOR);
+    } else if (is_word(t, "case")) {
+        c = case_rest(p);
     } else if (is_word(t, "{")) {
         c = new_cmd(C_GROUP);
         if (!(c->body = list(p, brace)) || expect_word(p, "}") < 0)
@@ -504,7 +553,9 @@ static char *item_text(struct parser *p, int from, int to)
 static int at_stop(struct parser *p, const char *const *stops)
 {
     for (int i = 0; stops && stops[i]; i++) {
-        if (strcmp(stops[i], ")") == 0 ? peek(p)->type == T_RPAREN : is_word(peek(p), stops[i]))
+        if (strcmp(stops[i], ")") == 0 ? peek(p)->type == T_RPAREN
+            : strcmp(stops[i], ";;") == 0 ? peek(p)->type == T_DSEMI
+                                          : is_word(peek(p), stops[i]))
             return 1;
     }
     return 0;

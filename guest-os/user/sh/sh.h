@@ -26,7 +26,14 @@ struct redir {
     struct redir *next;
 };
 
-enum cmd_kind { C_SIMPLE, C_IF, C_WHILE, C_UNTIL, C_FOR, C_GROUP, C_SUBSHELL };
+enum cmd_kind { C_SIMPLE, C_IF, C_WHILE, C_UNTIL, C_FOR, C_GROUP, C_SUBSHELL, C_CASE };
+
+/* One "pattern|pattern) list ;;" of a case command. */
+struct case_clause {
+    char **patterns;        /* raw, NULL-terminated */
+    struct item *body;      /* may be empty (NULL) */
+    struct case_clause *next;
+};
 
 struct item;
 
@@ -39,7 +46,8 @@ struct cmd {
     struct item *cond;      /* if, while, until: the condition */
     struct item *body;      /* if: then-part; loops, { }, ( ): the body */
     struct item *orelse;    /* if: the else-part (an elif is an if in it) */
-    char *var;              /* for: the variable */
+    char *var;              /* for: the variable; case: the word */
+    struct case_clause *clauses;    /* case */
     int has_in;             /* for: "in words" given (else "$@") */
     struct redir *redirs;
     struct cmd *next;       /* the next command of the pipeline */
@@ -73,6 +81,7 @@ const char *paren_end(const char *s);
 /* ---- expansion (expand.c, glob.c, arith.c) ---- */
 char **expand_words(char **raw, int *count);   /* with splitting and globbing */
 char *expand_one(const char *raw);             /* neither (assignments) */
+char *expand_pattern(const char *raw);         /* for case: quoted characters escaped */
 extern int expand_failed;   /* an expansion went wrong: do not run the command */
 int glob_expand(const char *pattern, char ***out);
 int glob_match(const char *pattern, const char *s);
@@ -88,8 +97,10 @@ int var_unset(const char *name);
 void var_export(const char *name);
 char **var_environ(char **extra, int nextra);
 void var_print_exports(void);
+void var_print_all(void);
 int var_name_ok(const char *s, size_t n);
 void var_set_positional(char *zero, int argc, char **argv);
+int var_shift(int n);
 const char *var_positional(int n);
 int var_npositional(void);
 char **var_positionals(void);
@@ -105,6 +116,7 @@ extern pid_t last_bg_pid;
 int run_items(struct item *items);
 extern int loop_depth, breaking, continuing;
 int test_main(int argc, char **argv);
+int source_file(const char *path);
 extern int keep_redirs;     /* set by a bare `exec`: redirections stay */
 typedef int (*builtin_fn)(int argc, char **argv);
 builtin_fn builtin_find(const char *name);

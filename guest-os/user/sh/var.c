@@ -140,44 +140,89 @@ static int by_name(const void *a, const void *b)
     return strcmp((*(struct var *const *)a)->name, (*(struct var *const *)b)->name);
 }
 
-void var_print_exports(void)
+static void print_quoted(const char *v)
+{
+    putchar('\'');
+    for (const char *p = v; *p; p++)
+        if (*p == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*p);
+    putchar('\'');
+}
+
+static struct var **sorted(int exported_only, int *count)
 {
     int n = 0;
     for (struct var *v = vars; v; v = v->next)
-        n += v->exported != 0;
+        n++;
     struct var **list = arena_alloc((size_t)(n ? n : 1) * sizeof *list);
     n = 0;
     for (struct var *v = vars; v; v = v->next)
-        if (v->exported)
+        if (!exported_only || v->exported)
             list[n++] = v;
     qsort(list, (size_t)n, sizeof *list, by_name);
+    *count = n;
+    return list;
+}
+
+void var_print_all(void)
+{
+    int n;
+    struct var **list = sorted(0, &n);
     for (int i = 0; i < n; i++) {
-        if (list[i]->exported == 2) {
-            printf("export %s\n", list[i]->name);
+        if (list[i]->exported == 2)
             continue;
-        }
-        printf("export %s='", list[i]->name);
-        for (const char *p = list[i]->value; *p; p++)
-            if (*p == '\'')
-                fputs("'\\''", stdout);
-            else
-                putchar(*p);
-        puts("'");
+        printf("%s=", list[i]->name);
+        print_quoted(list[i]->value);
+        putchar('\n');
     }
     fflush(stdout);
 }
 
+void var_print_exports(void)
+{
+    int n;
+    struct var **list = sorted(1, &n);
+    for (int i = 0; i < n; i++) {
+        printf("export %s", list[i]->name);
+        if (list[i]->exported != 2) {
+            putchar('=');
+            print_quoted(list[i]->value);
+        }
+        putchar('\n');
+    }
+    fflush(stdout);
+}
+
+/* The strings are copied: `set --` passes words from the arena. */
 void var_set_positional(char *name, int argc, char **argv)
 {
-    zero = name;
+    if (name)
+        zero = name;
+    for (int i = 0; params && params[i]; i++)
+        free(params[i]);
+    free(params);
     params = calloc((size_t)argc + 1, sizeof *params);
     if (!params) {
         nparams = 0;
         return;
     }
     for (int i = 0; i < argc; i++)
-        params[i] = argv[i];
+        if (!(params[i] = strdup(argv[i])))
+            argc = i;
     nparams = argc;
+}
+
+int var_shift(int n)
+{
+    if (n < 0 || n > nparams)
+        return -1;
+    for (int i = 0; i < n; i++)
+        free(params[i]);
+    memmove(params, params + n, (size_t)(nparams - n + 1) * sizeof *params);
+    nparams -= n;
+    return 0;
 }
 
 const char *var_positional(int n)
