@@ -64,6 +64,8 @@
 #define SYS_getpgid         132
 #define SYS_llseek          140
 #define SYS_getdents        141
+#define SYS_readv           145
+#define SYS_writev          146
 #define SYS_sched_yield     158
 #define SYS_nanosleep       162
 #define SYS_mremap          163

@@ -1,0 +1,110 @@
+/*
+ * main.c: the order in which the kernel comes up. entry.S arrives here on
+ * the boot stack with the boot page directory; when kmain is done, the
+ * first process is ready and the boot thread becomes the idle thread.
+ */
+#include "cmdline.h"
+#include "console.h"
+#include "exec.h"
+#include "fs.h"
+#include "gdt.h"
+#include "kalloc.h"
+#include "ktime.h"
+#include "lib.h"
+#include "mmu.h"
+#include "multiboot.h"
+#include "pagetable.h"
+#include "pic.h"
+#include "proc.h"
+#include "sched.h"
+#include "syscall.h"
+#include "trap.h"
+#include "vm.h"
+
+extern char kernel_start[], kernel_end[];
+
+struct boot_module {
+    uint32_t start, end;
+};
+
+static const char *cmdline_of(const struct multiboot_info *mbi)
+{
+    return (mbi->flags & MBI_CMDLINE) ? P2V(mbi->cmdline) : "";
+}
+
+/* The root file system image is the first Multiboot module. */
+static struct boot_module find_root(const struct multiboot_info *mbi)
+{
+    struct boot_module root = {0, 0};
+    if ((mbi->flags & MBI_MODS) && mbi->mods_count > 0) {
+        const struct multiboot_module *m = P2V(mbi->mods_addr);
+        if (m->end > m->start)
+            root = (struct boot_module){m->start, m->end};
+    }
+    return root;
+}
+
+static void memory_init(const struct multiboot_info *mbi, struct boot_module root)
+{
+    uint32_t top = kalloc_detect(mbi);
+    if (root.end > top)
+        panic("the root image (%x-%x) lies beyond the RAM the kernel maps", root.start, root.end);
+    paging_init(top);
+    kalloc_reserve(V2P(kernel_start), V2P(kernel_end));
+    if (root.end)
+        kalloc_reserve(root.start, root.end);
+    kalloc_init();
+    printk(KERN_INFO "memory: %u KiB free of %u MiB; %s paging%s%s\n", pages_free() * 4,
+           top >> 20, paging_pae ? "PAE" : "two-level", paging_nx ? ", NX" : "",
+           paging_pge ? ", global pages" : "");
+}
+
+static void start_init(void)
+{
+    struct proc *p = proc_alloc();
+    struct thread *t = p ? thread_alloc(p) : NULL;
+    if (!t)
+        panic("no memory for init");
+    p->pgid = p->sid = p->pid;
+    proc_set_init(p);
+    for (int fd = 0; fd < 3; fd++) {
+        struct object *con = console_open(O_RDWR);
+        if (!con || handle_install(p, con, 0, fd) != fd)
+            panic("no console for init");
+    }
+    static char *const envp[] = {"HOME=/", "PATH=/bin:/sbin", "TERM=vt100", NULL};
+    struct strvec argv = {NULL, 0, boot_options.init_argv}, env = {NULL, 0, envp};
+    int r = exec_program(p, t, boot_options.init, &argv, &env);
+    if (r < 0)
+        panic("cannot run %s (error %d)", boot_options.init, -r);
+    uint32_t f = irq_save();
+    thread_make_ready(t);
+    irq_restore(f);
+}
+
+void kmain(uint32_t magic, uint32_t mbi_pa)
+{
+    const struct multiboot_info *mbi = P2V(mbi_pa);
+    const char *line = magic == MULTIBOOT_BOOT_MAGIC ? cmdline_of(mbi) : "";
+    cmdline_parse(line);
+    gdt_init();
+    idt_init();
+    pic_init();
+    console_init();
+    printk(KERN_INFO "isola kernel, command line: %s\n", line);
+    if (magic != MULTIBOOT_BOOT_MAGIC)
+        panic("not started by a Multiboot loader (eax = %x)", magic);
+    cmdline_report();
+    struct boot_module root = find_root(mbi);
+    memory_init(mbi, root);
+    sched_init();
+    syscall_init();
+    rtc_init();
+    timer_init();
+    if (!root.end)
+        panic("no root file system: boot with a root image as the first module (-initrd)");
+    if (fs_init(P2V(root.start), root.end - root.start) < 0)
+        panic("the root file system cannot be mounted");
+    start_init();
+    sched_run_idle();
+}
