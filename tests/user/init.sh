@@ -3,8 +3,8 @@
 # without CAP_SYS_BOOT (dropped from the bounding set by setpriv when
 # this test runs as root), and the test skips unless it has checked that
 # the capability is really gone. init runs the host's /bin/sh with its
-# fixed environment, reports how the shell ended, then says why it could
-# not power off and exits 1.
+# fixed environment, reports how the shell ended (a shell killed by
+# Ctrl-C is replaced), then says why it could not power off and exits 1.
 . "${srcdir:-.}/tests/user/common.sh"
 
 CAP_SYS_BOOT=22
@@ -32,6 +32,11 @@ expect "init exit status" 1 "$status"
 
 out=$(echo 'exit 0' | $guard "$B/init" 2>&1)
 expect "init after a clean exit" "init: reboot: Operation not permitted" "$out"
+
+out=$(printf 'kill -INT $$\n' | $guard "$B/init" 2>&1)
+expect "init starts a new shell after Ctrl-C killed one" "init: /bin/sh killed by signal 2 (Interrupt)
+init: starting a new shell
+init: reboot: Operation not permitted" "$out"
 
 out=$($guard "$B/poweroff" 2>&1)
 status=$?

@@ -2,10 +2,15 @@
  * (PATH=/bin:/sbin HOME=/ TERM=vt100), runs /bin/sh on the console in a
  * session of its own, and reaps every child, orphans included, until the
  * shell exits. Then it syncs and powers the machine off. If that fails
- * (no kernel support, or no right to) it says why and exits. */
+ * (no kernel support, or no right to) it says why and exits.
+ *
+ * A shell killed by the terminal's own signals (Ctrl-C, Ctrl-\) did not
+ * mean to end the session (that happens when a kernel cannot yet let it
+ * ignore them): init starts a new one instead of powering off. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
@@ -35,7 +40,7 @@ static pid_t start_shell(void)
 static void report(int status)
 {
     if (WIFSIGNALED(status))
-        warnx("/bin/sh killed by signal %d", WTERMSIG(status));
+        warnx("/bin/sh killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
     else if (WEXITSTATUS(status) != 0)
         warnx("/bin/sh exited with status %d", WEXITSTATUS(status));
 }
@@ -50,6 +55,12 @@ int main(void)
         pid_t pid = wait(&status);
         if (pid == shell) {
             report(status);
+            if (WIFSIGNALED(status) &&
+                (WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGQUIT)) {
+                warnx("starting a new shell");
+                shell = start_shell();
+                continue;
+            }
             break;
         }
         if (pid < 0 && errno != EINTR) {
