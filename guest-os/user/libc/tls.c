@@ -3,6 +3,7 @@
  * If the kernel has no set_thread_area, errno lives in the main TCB and
  * thread_create refuses (ENOSYS): threads need their own TCBs. */
 #include <errno.h>
+#include <string.h>
 #include "libc.h"
 
 struct tcb __main_tcb = { &__main_tcb, 0, 0 };
@@ -10,6 +11,7 @@ int __tls_entry = -1;
 
 void __tls_desc(struct user_desc *u, struct tcb *t)
 {
+    memset(u, 0, sizeof *u);    /* the kernel reads the bit-field word whole */
     u->entry_number = (unsigned)__tls_entry;
     u->base_addr = (unsigned)t;
     u->limit = 0xfffff;
