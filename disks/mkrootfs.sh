@@ -5,7 +5,10 @@
 # Usage: mkrootfs.sh OUT SIZE_MIB [PROGRAM...]
 #   /sbin/init        the program named init
 #   /bin/NAME         every other program
-#   /dev /tmp /etc    empty directories (/tmp mode 1777), and /etc/motd
+#   /dev              the device nodes: console tty ttyS0 null zero
+#   /tmp /etc         an empty directory (mode 1777), and /etc/motd
+# Programs go in without their debugging sections (the build tree keeps
+# them for gdb).
 # Every file is owned by root (0:0) whoever runs the script.
 #
 # The file system is what the kernel's ext2 driver reads: revision 1,
@@ -44,7 +47,7 @@ for prog in "$@"; do
         echo "mkrootfs: two programs named $name" >&2
         exit 1
     fi
-    cp "$prog" "$dest"
+    ${OBJCOPY:-objcopy} --strip-debug "$prog" "$dest"
     chmod 755 "$dest"
 done
 printf 'Welcome to isola.\n' >"$staging/etc/motd"
@@ -55,18 +58,34 @@ truncate -s "${size}M" "$out.tmp"
 "$mke2fs" -q -F -t ext2 -r 1 -b 1024 -O ^dir_index,^resize_inode,^ext_attr \
     -E root_owner=0:0 -L root -d "$staging" "$out.tmp"
 
-# mke2fs -d gives each file the owner it has in the staging tree; root
-# owns them all in the image, as on an installed system.
-if [ "$(id -u)" != 0 ]; then
-    (cd "$staging" && find . -mindepth 1) | sed 's|^\.||' |
-        while IFS= read -r path; do
-            printf 'sif "%s" uid 0\nsif "%s" gid 0\n' "$path" "$path"
-        done >"$staging.cmds"
-    "$debugfs" -w -f "$staging.cmds" "$out.tmp" >/dev/null 2>"$staging.err" || {
-        cat "$staging.err" >&2
-        rm -f "$staging.cmds" "$staging.err"
-        exit 1
-    }
+# debugfs edits the image directly: it makes the device nodes (mknod
+# needs root on the host, not in an image), and, since mke2fs -d gives
+# each file the owner it has in the staging tree, hands every file to
+# root, as on an installed system. Numbers as Linux assigns them.
+{
+    # debugfs's mknod takes a name in its current directory, not a path
+    printf 'cd /dev\nmknod console c 5 1\nmknod tty c 5 0\nmknod ttyS0 c 4 64\n'
+    printf 'mknod null c 1 3\nmknod zero c 1 5\ncd /\n'
+    for node in console tty ttyS0 null zero; do
+        printf 'sif /dev/%s mode 020666\n' "$node"
+    done
+    if [ "$(id -u)" != 0 ]; then
+        (cd "$staging" && find . -mindepth 1) | sed 's|^\.||' |
+            while IFS= read -r path; do
+                printf 'sif "%s" uid 0\nsif "%s" gid 0\n' "$path" "$path"
+            done
+    fi
+} >"$staging.cmds"
+"$debugfs" -w -f "$staging.cmds" "$out.tmp" >/dev/null 2>"$staging.err" || {
+    cat "$staging.err" >&2
     rm -f "$staging.cmds" "$staging.err"
+    exit 1
+}
+# debugfs reports a failed command on stderr but still exits 0; its
+# version banner goes there too
+if grep -v '^debugfs [0-9]' "$staging.err" >&2; then
+    rm -f "$staging.cmds" "$staging.err"
+    exit 1
 fi
+rm -f "$staging.cmds" "$staging.err"
 mv "$out.tmp" "$out"
