@@ -85,25 +85,33 @@ static bool in_range(uint32_t b, uint32_t first, uint32_t n)
     return b >= first && b - first < n;
 }
 
-int block_check(uint32_t b, uint32_t ino)
+/* What block_check found, for its console line. */
+static const char *block_problem(uint32_t b)
 {
     if (b < fs.sb.s_first_data_block || b >= fs.sb.s_blocks_count)
-        return ext2_error("inode %u: block %u outside the file system", ino, b);
+        return "outside the file system";
     uint32_t g = (b - fs.sb.s_first_data_block) / fs.sb.s_blocks_per_group;
-    uint32_t start = group_first_block(g);
     if (group_has_super(g) &&
-        in_range(b, start, 1 + fs.gdt_blocks + fs.sb.s_reserved_gdt_blocks))
-        return ext2_error("inode %u: block %u is a superblock or descriptor", ino, b);
+        in_range(b, group_first_block(g), 1 + fs.gdt_blocks + fs.sb.s_reserved_gdt_blocks))
+        return "a superblock or descriptor";
     struct buf *bp;
     struct ext2_group_desc *gd = group_desc(g, &bp);
     if (!gd)
-        return -EIO;
+        return "unreadable (its group descriptor)";
     bool meta = b == gd->bg_block_bitmap || b == gd->bg_inode_bitmap ||
                 in_range(b, gd->bg_inode_table, fs.itable_blocks);
     brelse(bp);
-    if (meta)
-        return ext2_error("inode %u: block %u is a bitmap or inode table", ino, b);
-    return 0;
+    return meta ? "a bitmap or inode table" : NULL;
+}
+
+int block_check(uint32_t b, uint32_t ino)
+{
+    const char *problem = block_problem(b);
+    if (!problem)
+        return 0;
+    if (ino)
+        return ext2_error("inode %u: block %u is %s", ino, b, problem);
+    return ext2_error("block %u is %s", b, problem);
 }
 
 /* One line naming the first incompatible feature we do not implement. */
