@@ -9,7 +9,8 @@
 make_staging "$tmp/st"
 kinds="badmagic blocksize blockcount short inodecount gdt rootfile blockpast blockmeta
        reclen0 reclenbig reclenodd namelen badino reservedino zerolinks badmode
-       indloop dindloop tindloop shared dirhole dirsize hugesize symlinklen extents bitmap"
+       indloop dindloop tindloop shared dirhole dirsize hugesize symlinklen extents bitmap
+       ibitmap"
 for bs in 1024 4096; do
     mkimage "$tmp/good" $bs 32M "$tmp/st" >/dev/null
     for kind in $kinds; do

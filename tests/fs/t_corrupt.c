@@ -128,6 +128,11 @@ int scenario_mkcorrupt(const char *kind, const char *out)
         uint32_t g0 = sb(im)->s_first_data_block;
         uint32_t bit = gd(im, 0)->bg_inode_table - g0;
         block(im, gd(im, 0)->bg_block_bitmap)[bit / 8] &= (uint8_t)~(1u << (bit % 8));
+    } else if (!strcmp(kind, "ibitmap")) {
+        /* the inode bitmap calls the first inode after the reserved ones
+         * (lost+found) free */
+        uint32_t bit = sb(im)->s_first_ino - 1;
+        block(im, gd(im, 0)->bg_inode_bitmap)[bit / 8] &= (uint8_t)~(1u << (bit % 8));
     } else if (!strcmp(kind, "short")) {
         img_size /= 2;                  /* the image ends before the fs does */
     } else {
@@ -273,6 +278,7 @@ static const struct expect expects[] = {
     {"symlinklen", true, "bad length"},
     {"extents", true, "extents"},
     {"bitmap", true, "bitmap or inode table"},
+    {"ibitmap", true, "in use"},
 };
 
 static void expect_line(const char *what)
@@ -391,6 +397,15 @@ static void check_kind(const struct expect *e)
         EQ(t_unlink("/hardlink"), 0);      /* its block was freed with exec.sh */
         CHECK(shim_printk_lines > lines);
         expect_line("free already");
+    } else if (!strcmp(k, "ibitmap")) {
+        EQ(t_stat("/lost+found", &st), 0);
+        uint32_t ino = st.ino;
+        EQ(write_file("/new", "x", 1, 0644), -EIO);   /* near the root: group 0 */
+        expect_line(e->message);
+        EQ(t_stat("/lost+found", &st), 0);
+        EQ(st.ino, ino);
+        EQ(st.mode & S_IFMT, S_IFDIR);
+        EQ(write_file("/new", "x", 1, 0644), 0);      /* the next inode is fine */
     } else if (!strcmp(k, "bitmap")) {
         EQ(write_file("/new", PATTERN, sizeof PATTERN - 1, 0644), -EIO);
         expect_line(e->message);

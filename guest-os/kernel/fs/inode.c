@@ -13,6 +13,8 @@
  *    directory entry points at it): iget refuses it. So a link count of
  *    0 in memory always means this kernel unlinked it, and the last
  *    iput frees it (sets i_dtime, frees its blocks, clears its bit).
+ *    Likewise a new inode is made only where the record has no links,
+ *    whatever the bitmap says.
  *  - A read-only mount writes nothing.
  */
 #include "ext2fs.h"
@@ -173,9 +175,14 @@ int ialloc(struct inode *dp, uint16_t mode, uint16_t links, struct inode **out)
         inode_free_bit(ino, dir);
         return -EIO;
     }
+    struct ext2_inode *d = (struct ext2_inode *)(b->data + offset);
+    if (d->i_links_count) {
+        /* the bitmap called a live inode free: leave it marked used */
+        brelse(b);
+        return ext2_error("the inode bitmap offers inode %u, which is in use", ino);
+    }
     uint32_t now = time_now();
     memset(b->data + offset, 0, fs.inode_size);
-    struct ext2_inode *d = (struct ext2_inode *)(b->data + offset);
     d->i_mode = mode;
     d->i_links_count = links;
     d->i_atime = d->i_ctime = d->i_mtime = now;
