@@ -10,7 +10,10 @@
 struct arith {
     const char *p;
     const char *err;
+    int depth;              /* of parentheses and unary operators */
 };
+
+#define MAX_DEPTH 1000
 
 static void skip(struct arith *a)
 {
@@ -35,7 +38,21 @@ static int op(struct arith *a, const char *o)
 
 static long expr(struct arith *a);
 
+static long unary(struct arith *a);
+
 static long primary(struct arith *a)
+{
+    if (++a->depth > MAX_DEPTH) {
+        a->err = "expression nested too deeply";
+        a->p += strlen(a->p);
+        return 0;
+    }
+    long v = unary(a);
+    a->depth--;
+    return v;
+}
+
+static long unary(struct arith *a)
 {
     skip(a);
     if (op(a, "(")) {
@@ -194,7 +211,7 @@ static long expr(struct arith *a)
 
 int arith_eval(const char *text, long *result)
 {
-    struct arith a = { text, NULL };
+    struct arith a = { text, NULL, 0 };
     long v = expr(&a);
     skip(&a);
     if (!a.err && *a.p)

@@ -113,16 +113,17 @@ int loop_depth, breaking, continuing;
 
 static int run_compound(struct cmd *c);
 
-/* In a child: run one command and never return. */
-static _Noreturn void exec_command(struct cmd *c)
+/* In a child: run one command and never return. argv, if given, is the
+ * command's words already expanded (expansions run once: $(cmd) too). */
+static _Noreturn void exec_command(struct cmd *c, char **argv, int argc)
 {
     if (c->kind != C_SIMPLE) {
         if (apply_redirs(c->redirs, NULL) < 0)
             sh_exit(1);
         sh_exit(run_compound(c));
     }
-    int argc;
-    char **argv = expand_words(c->words, &argc);
+    if (!argv)
+        argv = expand_words(c->words, &argc);
     if (expand_failed)
         sh_exit(1);
     char **assigns = arena_alloc((size_t)(c->nassigns + 1) * sizeof(char *));
@@ -171,15 +172,17 @@ static int run_assignments(struct cmd *c)
 }
 
 /* One command in the shell itself: a builtin, a compound command, or
- * only assignments. */
-static int run_here(struct cmd *c, int *handled)
+ * only assignments. Otherwise *handled is 0 and *argvp, *argcp are the
+ * expanded words, for the child to run. */
+static int run_here(struct cmd *c, int *handled, char ***argvp, int *argcp)
 {
     int argc = 0;
     char **argv = NULL;
     builtin_fn b = NULL;
     subst_status = -1;
     if (c->kind == C_SIMPLE) {
-        argv = expand_words(c->words, &argc);
+        argv = *argvp = expand_words(c->words, &argc);
+        *argcp = argc;
         if (expand_failed) {
             expand_failed = 0;
             *handled = 1;
@@ -342,9 +345,11 @@ static int wait_pipeline(pid_t *pids, int n)
 
 static int run_pipeline(struct pipeline *pl, int background)
 {
+    char **pre = NULL;
+    int prec = 0;
     if (pl->ncmds == 1 && !background) {
         int handled;
-        int st = run_here(pl->cmds, &handled);
+        int st = run_here(pl->cmds, &handled, &pre, &prec);
         if (handled)
             return st;
     }
@@ -389,7 +394,7 @@ static int run_pipeline(struct pipeline *pl, int background)
                 close(fds[1]);
                 close(fds[0]);
             }
-            exec_command(c);
+            exec_command(c, pre, prec);
         }
         pids[i] = pid;
         if (!pgid)
@@ -452,7 +457,7 @@ static void run_background(struct item *it)
         struct andor *a = it->andor;
         loop_depth = 0;
         if (!a->next && a->pipe->ncmds == 1 && !a->pipe->negate)
-            exec_command(a->pipe->cmds);
+            exec_command(a->pipe->cmds, NULL, 0);
         sh_exit(run_andor(a, 0));
     }
     if (jobctl)

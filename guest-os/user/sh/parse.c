@@ -38,7 +38,11 @@ struct parser {
     int n, pos;
     const char *text;
     int incomplete;         /* ran out of tokens where more were needed */
+    int depth;              /* compound commands open: bounded, so that
+                             * hostile input cannot overflow the stack */
 };
+
+#define MAX_DEPTH 200
 
 static int is_op_char(char c)
 {
@@ -428,6 +432,10 @@ static struct cmd *compound(struct parser *p)
     static const char *const paren[] = { ")", NULL };
     struct token *t = peek(p);
     struct cmd *c;
+    if (++p->depth > MAX_DEPTH) {
+        sh_error("syntax error: commands nested too deeply");
+        return NULL;
+    }
     p->pos++;
     if (t->type == T_LPAREN) {
         c = new_cmd(C_SUBSHELL);
@@ -455,6 +463,7 @@ static struct cmd *compound(struct parser *p)
     }
     if (!c)
         return NULL;
+    p->depth--;
     struct redir **rtail = &c->redirs;
     while (peek(p)->type == T_REDIR)
         if (redirection(p, &rtail) < 0)
