@@ -46,4 +46,5 @@ write_check k2 2048
 write_check k4 4096
 write_check defaults 4096 -t ext2
 write_check htree 1024 -t ext2
+write_check rev0 1024 -t ext2 -r 0
 exit $((failures != 0))

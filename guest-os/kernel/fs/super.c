@@ -216,6 +216,8 @@ static int geometry(void)
     uint64_t p = 1u << fs.log_ptrs;
     uint64_t nblocks = EXT2_NDIR_BLOCKS + p + p * p + p * p * p;
     fs.max_size = MIN(nblocks << fs.log_bsize, (uint64_t)1 << 40);
+    if (rev0)
+        fs.max_size = MIN(fs.max_size, 0x7FFFFFFFu);   /* no large_file feature */
     return 0;
 }
 
