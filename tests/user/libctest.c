@@ -341,6 +341,18 @@ static void *worker(void *arg)
         mutex_lock(&lock);
         counter++;
         mutex_unlock(&lock);
+        /* the heap is shared: allocate from every thread at once */
+        size_t n = (size_t)(16 + (i * 37 + id * 101) % 3000);
+        unsigned char *p = malloc(n);
+        if (!p)
+            return (void *)-2;
+        fill(p, n, (unsigned)id);
+        if (i % 7 == 0)
+            sched_yield();
+        int intact = same(p, n, (unsigned)id);
+        free(p);
+        if (!intact)
+            return (void *)-3;
         if (i % 100 == 0)
             sched_yield();
         if (errno != id)
