@@ -17,6 +17,8 @@ check() {
     expect "$1" "$(printf '%b' "$3")" "$(run "$2")"
 }
 
+check "builtin echo" 'echo -e "x\\ty\\c"; echo; echo -n a; echo -- -n -e; echo -nx' 'x\ty\na-- -n -e\n-nx\nstatus=0'
+check "positional parameters past 9" 'set -- 1 2 3 4 5 6 7 8 9 ten eleven; echo ${10} ${11} $10' 'ten eleven 10\nstatus=0'
 check "simple command" 'echo hello world' 'hello world\nstatus=0'
 check "single quotes" "echo 'a  \$HOME  \"b\"'" 'a  $HOME  "b"\nstatus=0'
 check "double quotes" 'X=1; echo "x=$X  \$X \"q\" \\"' 'x=1  $X "q" \\\nstatus=0'

@@ -1,6 +1,6 @@
 /* builtin.c: the commands the shell runs itself, because they change
  * the shell (cd exit export unset wait break continue exec read shift set
- * .) or are too small to fork for (true false : pwd test [). Each takes
+ * .) or are too small to fork for (true false : pwd test [ echo). Each takes
  * argc/argv and returns a status. */
 #include <errno.h>
 #include <limits.h>
@@ -81,6 +81,10 @@ static int b_export(int argc, char **argv)
     }
     int st = 0;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-p") == 0) {
+            var_print_exports();
+            continue;
+        }
         char *eq = strchr(argv[i], '=');
         size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
         if (!var_name_ok(argv[i], n)) {
@@ -289,6 +293,49 @@ static int b_source(int argc, char **argv)
     return source_file(argv[1]);
 }
 
+/* echo [-neE] words: as /bin/echo, without the fork and exec that cost
+ * most in an emulator. */
+static int b_echo(int argc, char **argv)
+{
+    int newline = 1, escapes = 0, i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] &&
+           strspn(argv[i] + 1, "neE") == strlen(argv[i] + 1); i++)
+        for (const char *p = argv[i] + 1; *p; p++)
+            if (*p == 'n')
+                newline = 0;
+            else
+                escapes = *p == 'e';
+    for (; i < argc; i++) {
+        for (const char *s = argv[i]; *s; s++) {
+            if (!escapes || *s != '\\' || !s[1]) {
+                putchar(*s);
+                continue;
+            }
+            static const char from[] = "abefnrtv\\", to[] = "\a\b\033\f\n\r\t\v\\";
+            const char *k = strchr(from, *++s);
+            if (*s == 'c') {
+                fflush(stdout);
+                return 0;
+            } else if (*s == '0') {
+                int v = 0;
+                for (int d = 0; d < 3 && s[1] >= '0' && s[1] <= '7'; d++)
+                    v = v * 8 + (*++s - '0');
+                putchar(v);
+            } else if (k) {
+                putchar(to[k - from]);
+            } else {
+                putchar('\\');
+                putchar(*s);
+            }
+        }
+        if (i + 1 < argc)
+            putchar(' ');
+    }
+    if (newline)
+        putchar('\n');
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 static const struct {
     const char *name;
     builtin_fn fn;
@@ -297,7 +344,7 @@ static const struct {
     { "unset", b_unset }, { "wait", b_wait }, { "true", b_true }, { "false", b_false },
     { ":", b_true }, { "break", b_break }, { "continue", b_continue }, { "exec", b_exec },
     { "read", b_read }, { "test", test_main }, { "[", test_main }, { "shift", b_shift },
-    { "set", b_set }, { ".", b_source },
+    { "set", b_set }, { ".", b_source }, { "echo", b_echo },
 };
 
 builtin_fn builtin_find(const char *name)

@@ -11,6 +11,7 @@
  * Results live in the arena. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "sh.h"
 
@@ -165,7 +166,10 @@ static void braced(struct fields *f, const char *s, const char *end, int quoted)
     if (length)
         s++;
     size_t n = 0;
-    if (*s && strchr("?$!#@*0123456789", *s))
+    if (isdigit((unsigned char)*s))
+        while (s + n < end && isdigit((unsigned char)s[n]))
+            n++;
+    else if (*s && strchr("?$!#@*", *s))
         n = 1;
     else
         while (s + n < end && (isalnum((unsigned char)s[n]) || s[n] == '_'))
@@ -177,7 +181,8 @@ static void braced(struct fields *f, const char *s, const char *end, int quoted)
     }
     memcpy(name, s, n);
     name[n] = 0;
-    const char *value = n == 1 && !isalpha((unsigned char)*name) && *name != '_'
+    const char *value = isdigit((unsigned char)*name) ? var_positional(atoi(name))
+                        : n == 1 && !isalpha((unsigned char)*name) && *name != '_'
                             ? special(*name, buf) : var_get(name);
     const char *op = s + n;
     if (length) {

@@ -229,6 +229,8 @@ const char *var_positional(int n)
 {
     if (n == 0)
         return zero;
+    if (n < 0)
+        return NULL;
     return n <= nparams ? params[n - 1] : NULL;
 }
 
