@@ -86,7 +86,7 @@ void *kmalloc(size_t size)
 {
     if (size > KMALLOC_MAX)
         panic("kmalloc(%zu): larger than KMALLOC_MAX", size);
-    if (shim_fail_alloc)
+    if (shim_fail_alloc & SHIM_FAIL_KMALLOC)
         return NULL;
     shim_kmallocs++;
     return calloc(1, size);
@@ -101,7 +101,7 @@ void kfree(void *p)
 
 void *fs_page_alloc(void)
 {
-    if (shim_fail_alloc)
+    if (shim_fail_alloc & SHIM_FAIL_PAGES)
         return NULL;
     void *p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
     if (p) {

@@ -34,7 +34,9 @@ extern unsigned shim_device_opens;
  * failed check, so one failure does not cascade. */
 bool shim_fs_locked(void);
 void shim_fs_force_unlock(void);
-/* When set, kmalloc and fs_page_alloc fail (out-of-memory paths). */
+/* Out-of-memory paths: what fails while set. */
+#define SHIM_FAIL_KMALLOC 1
+#define SHIM_FAIL_PAGES 2
 extern int shim_fail_alloc;
 
 #endif

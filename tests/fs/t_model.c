@@ -299,6 +299,72 @@ static void model_names(void)
     }
 }
 
+/* A file system that fills up: a short write, then -ENOSPC; no inode
+ * left, then -ENOSPC on create; and everything back after removal. */
+int scenario_full(void)
+{
+    int r = t_mount();
+    EQ(r, 0);
+    if (r)
+        return 1;
+    bs = fs_block_size();
+    uint32_t blocks0 = free_blocks(), inodes0 = free_inodes();
+    uint8_t *chunk = malloc(1 << 20);
+    fill_random(chunk, 1 << 20, 3);
+    int fd = t_open("/fill", T_WRONLY | T_CREAT, 0644);
+    long r2, total = 0;
+    while ((r2 = t_write(fd, chunk, 1 << 20)) == 1 << 20)
+        total += r2;
+    CHECK(r2 > 0 && r2 < 1 << 20);             /* the last write is short */
+    total += r2 > 0 ? r2 : 0;
+    EQ(t_write(fd, chunk, 1000), -ENOSPC);
+    EQ(free_blocks(), 0);
+    struct tstat st;
+    EQ(t_fstat(fd, &st), 0);
+    EQ(st.size, total);
+    EQ(st.blocks, (uint64_t)blocks0 * (bs / 512));
+    t_close(fd);
+    EQ(t_mkdir("/d", 0755), -ENOSPC);           /* a directory needs a block */
+    int n = 0;
+    char p[64];
+    for (;; n++) {
+        snprintf(p, sizeof p, "/e%d", n);
+        fd = t_open(p, T_WRONLY | T_CREAT, 0644);  /* empty files need no block... */
+        if (fd < 0)
+            break;
+        t_close(fd);
+    }
+    CHECK(fd == -ENOSPC);   /* ...until inodes or root-directory blocks run out */
+    EQ(t_unlink("/fill"), 0);
+    for (int i = 0; i < n; i++) {
+        snprintf(p, sizeof p, "/e%d", i);
+        EQ(t_unlink(p), 0);
+    }
+    EQ(free_inodes(), inodes0);
+    CHECK(free_blocks() >= blocks0 - 2);        /* the root may have grown */
+    EQ(write_file("/after", chunk, 5000, 0644), 0);
+    free(chunk);
+    t_sync();
+    return 0;
+}
+
+/* Out of memory: errors, and nothing half done on the disk. */
+static void no_memory(void)
+{
+    uint32_t inodes0 = free_inodes(), blocks0 = free_blocks();
+    struct tstat st;
+    shim_fail_alloc = SHIM_FAIL_PAGES;
+    EQ(t_open("/m/file", T_RDONLY, 0), -ENOMEM);   /* no page for the path */
+    shim_fail_alloc = SHIM_FAIL_KMALLOC;
+    EQ(t_open("/m/nomem", T_WRONLY | T_CREAT, 0644), -ENOMEM);
+    EQ(t_mkdir("/m/nomem", 0755), -ENOMEM);
+    EQ(t_rename("/m/file", "/m/x"), -ENOMEM);
+    shim_fail_alloc = 0;
+    EQ(t_stat("/m/nomem", &st), -ENOENT);
+    EQ(free_inodes(), inodes0);
+    EQ(free_blocks(), blocks0);
+}
+
 int scenario_model(uint32_t seed)
 {
     int r = t_mount();
@@ -310,6 +376,7 @@ int scenario_model(uint32_t seed)
     long kmallocs = shim_kmallocs;
     model_file();
     model_names();
+    no_memory();
     EQ(inodes_in_memory(), 1);
     EQ(shim_kmallocs, kmallocs);
     t_sync();

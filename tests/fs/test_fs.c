@@ -12,6 +12,7 @@
  *                                  and copy /w to OUTDIR/tree
  *   test_fs verify IMAGE OUTDIR    after `write`: /w still equals OUTDIR/tree
  *   test_fs model IMAGE SEED       random operations against a model
+ *   test_fs full IMAGE             filling the file system up
  *   test_fs mkcorrupt IMAGE KIND OUT   damage a copy of IMAGE
  *   test_fs corrupt IMAGE KIND     use a damaged image: errors, no crash
  *   test_fs gen FILE SIZE SEED     write SIZE pseudo-random bytes (staging)
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "gen") == 0)
         return gen(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0));
-    if (argc < 4 && !(argc == 3 && strcmp(argv[1], "model") == 0))
+    if (argc < 4 && !(argc == 3 && (!strcmp(argv[1], "model") || !strcmp(argv[1], "full"))))
         usage();
     const char *mode = argv[1], *image = argv[2];
     img_load(image);
@@ -59,6 +60,9 @@ int main(int argc, char **argv)
         scenario_verify(argv[3]);
     } else if (strcmp(mode, "model") == 0) {
         scenario_model(argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 0) : 1);
+        img_save(image);
+    } else if (strcmp(mode, "full") == 0) {
+        scenario_full();
         img_save(image);
     } else if (strcmp(mode, "mkcorrupt") == 0 && argc == 5) {
         scenario_mkcorrupt(argv[3], argv[4]);

@@ -131,6 +131,7 @@ int scenario_read(const char *staging, const char *const *skip);
 int scenario_write(const char *outdir);
 int scenario_verify(const char *outdir);
 int scenario_model(uint32_t seed);
+int scenario_full(void);
 int scenario_mkcorrupt(const char *kind, const char *out);
 int scenario_corrupt(const char *kind);
 
