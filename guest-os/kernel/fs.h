@@ -18,8 +18,8 @@
 struct inode;
 struct kstat;
 
-/* Mounts the ext2 image at [image, image + size) as the root; false with a
- * console message when it is not a usable ext2 file system. */
+/* Mounts the ext2 image at [image, image + size) as the root: 0, or a
+ * negative errno after a console line saying what is wrong with it. */
 int fs_init(void *image, uint32_t size);
 struct inode *fs_root(void);
 struct inode *inode_get(struct inode *ip);

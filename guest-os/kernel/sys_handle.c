@@ -180,7 +180,7 @@ static long call_truncate(struct object *o, const uint32_t *a)
     if (!o->ops->truncate)
         return -ENOSYS;
     if (!object_writable(o))
-        return -EBADF;
+        return -EINVAL;                /* Linux's answer for a descriptor not open for writing */
     return o->ops->truncate(o, a[3] ? (uint64_t)a[2] << 32 | a[1] : a[1]);
 }
 
