@@ -1,0 +1,78 @@
+# lib.sh: run the bundled OS with a script on its console, under isola or
+# QEMU, and judge what it printed. Sourced by the tests in tests/os/ from
+# the build directory (after make).
+#
+#   os_run HOST INPUT [EXTRA ARGS...]   boots, types INPUT, leaves the
+#                                       console output in $out and the
+#                                       emulator's exit status in $status
+#   HOST: isola-disk   disks/isola.img through the bundled BIOS
+#         isola-kernel isola -kernel kernel.elf -initrd root.ext2
+#         qemu-disk    disks/isola.img under qemu-system-i386 (SeaBIOS)
+#         qemu-kernel  qemu-system-i386 -kernel ... -initrd ...
+#   expect PATTERN, reject PATTERN      grep -E on the output, fail loudly
+#
+# The OS powers off through port 0xF4 with status 0 once its shell has
+# read all of INPUT, so both emulators exit with (0 << 1) | 1 = 1.
+# Under isola the end of piped input drops the serial line's carrier;
+# QEMU has no such signal, so its input ends with ^D, the console's end
+# of file. OS_TIMEOUT bounds a run (seconds).
+
+isola=${ISOLA:-./emu/isola}
+qemu=${QEMU:-qemu-system-i386}
+srcdir=${srcdir:-.}
+timeout_s=${OS_TIMEOUT:-600}
+image=disks/isola.img
+kernel=guest-os/kernel/kernel.elf
+root=disks/root.ext2
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/os-test.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+out=$tmp/out
+
+fail() {
+    echo "FAIL: $*"
+    echo "---- console output ----"
+    cat "$out"
+    echo "------------------------"
+    exit 1
+}
+
+need_qemu() {
+    command -v "$qemu" >/dev/null 2>&1 || { echo "$qemu not found: skipped"; exit 77; }
+}
+
+os_run() {
+    host=$1 input=$2
+    shift 2
+    for f in "$isola" "$image" "$kernel" "$root"; do
+        [ -e "$f" ] || { echo "$f not found (run from the build directory after make)"; exit 99; }
+    done
+    isola_opts="-nographic -m 128 -rtc base=2026-01-01T00:00:00 -no-reboot"
+    qemu_opts="-nographic -m 128 -cpu qemu32,+nx -no-reboot -net none -snapshot
+        -device isa-debug-exit,iobase=0xf4,iosize=4"
+    case $host in
+    isola-disk) set -- "$isola" $isola_opts -snapshot -hda "$image" "$@" ;;
+    isola-kernel) set -- "$isola" $isola_opts -kernel "$kernel" -initrd "$root" "$@" ;;
+    qemu-disk) need_qemu; set -- "$qemu" $qemu_opts -drive "file=$image,format=raw,if=ide" "$@" ;;
+    qemu-kernel) need_qemu; set -- "$qemu" $qemu_opts -kernel "$kernel" -initrd "$root" "$@" ;;
+    *) echo "os_run: unknown host $host"; exit 99 ;;
+    esac
+    case $host in
+    qemu-*) input="$input$(printf '\004')" ;;
+    esac
+    status=0
+    printf '%s' "$input" | timeout "$timeout_s" "$@" >"$out" 2>&1 || status=$?
+    [ "$status" -ne 124 ] || fail "$host: no power-off within $timeout_s s"
+}
+
+expect() {
+    grep -Eq -- "$1" "$out" || fail "expected /$1/"
+}
+
+reject() {
+    ! grep -Eq -- "$1" "$out" || fail "unexpected /$1/"
+}
+
+expect_poweroff() {
+    [ "$status" -eq 1 ] || fail "exit status $status, not 1 (power off with status 0)"
+}
