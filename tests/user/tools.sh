@@ -136,6 +136,7 @@ expect "uname bad option" "status=1" "$(out "$B/uname" -q 2>/dev/null | tail -n 
 
 expect "uptime" "ok" "$("$B/uptime" | grep -Eq '^ [0-9]{2}:[0-9]{2}:[0-9]{2} up .*, +load average: [0-9]+\.[0-9]{2}, [0-9]+\.[0-9]{2}, [0-9]+\.[0-9]{2}$' && echo ok)"
 expect "free: used + free = total" "ok" "$("$B/free" | awk '$1 == "Mem:" && $2 == $3 + $4 && $2 > 0 {print "ok"}')"
+expect "free: pages are the memory in 4 KiB units" "ok" "$("$B/free" -k | awk '$1 == "Mem:" {kib = $2} $1 == "Pages:" && $2 == int(kib / 4) && $2 == $3 + $4 {print "ok"}')"
 expect "free -m is smaller than free -k" "ok" "$(a=$("$B/free" -k | awk '/Mem:/{print $2}'); b=$("$B/free" -m | awk '/Mem:/{print $2}'); [ "$b" -lt "$a" ] && [ "$b" -gt 0 ] && echo ok)"
 expect "free bad option" "status=1" "$(out "$B/free" -x 2>/dev/null | tail -n 1)"
 

@@ -1,6 +1,7 @@
 /* free [-b|-k|-m]: memory in use and free, from sysinfo, in KiB by
- * default (bytes, KiB or MiB by option). sysinfo counts in units of
- * mem_unit bytes; the products are 64-bit, so 4 GiB and more is fine. */
+ * default (bytes, KiB or MiB by option), then the same in 4 KiB pages,
+ * the unit the kernel allocates in. sysinfo counts in units of mem_unit
+ * bytes; the products are 64-bit, so 4 GiB and more is fine. */
 #include <stdio.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
@@ -33,5 +34,7 @@ int main(int argc, char **argv)
     printf("%-7s%12llu%12llu%12llu%12llu%12llu\n", "Mem:", total, total - freem, freem, shared,
            buf);
     printf("%-7s%12llu%12llu%12llu\n", "Swap:", stotal, stotal - sfree, sfree);
+    unsigned long long ptotal = si.totalram * unit / 4096, pfree = si.freeram * unit / 4096;
+    printf("%-7s%12llu%12llu%12llu\n", "Pages:", ptotal, ptotal - pfree, pfree);
     return fflush(stdout) ? 1 : 0;
 }
