@@ -8,6 +8,7 @@
  * zero EBP (entry.S clears it), at a pointer outside the current kernel
  * stack, or after a fixed depth.
  */
+#include "ksyms.h"
 #include "lib.h"
 #include "mmu.h"
 #include "power.h"
@@ -18,6 +19,16 @@
 #define MAX_FRAMES 16
 
 extern char boot_stack[];
+
+static void print_frame(uint32_t addr)
+{
+    uint32_t off;
+    const char *name = ksym_lookup(addr, &off);
+    if (name)
+        printk("  %p %s+0x%x\n", (void *)addr, name, off);
+    else
+        printk("  %p\n", (void *)addr);
+}
 
 static bool on_stack(uint32_t p, uint32_t lo, uint32_t hi)
 {
@@ -31,7 +42,7 @@ static void backtrace(uint32_t ebp)
     printk("backtrace:\n");
     for (int i = 0; i < MAX_FRAMES && on_stack(ebp, lo, hi); i++) {
         uint32_t *frame = (uint32_t *)ebp;
-        printk("  %p\n", (void *)frame[1]);
+        print_frame(frame[1]);
         ebp = frame[0];
     }
 }
@@ -68,7 +79,7 @@ void panic_trap(const struct trapframe *tf, const char *what)
            tf->eflags, tf->ds & 0xFFFF, tf->es & 0xFFFF);
     printk(" cr0 %08x cr2 %08x cr3 %08x cr4 %08x\n", read_cr0(), read_cr2(), read_cr3(),
            read_cr4());
-    printk("  %p\n", (void *)tf->eip);
+    print_frame(tf->eip);
     backtrace(tf->ebp);
     stop();
 }
