@@ -9,6 +9,13 @@
  * at once. When the serial line hangs up, whatever was typed is handed
  * over and every later read returns end of file.
  *
+ * Echo is immediate while a reader waits. Input typed ahead, while no
+ * one reads the console, is echoed when a reader takes it (or starts to
+ * wait for the rest of its line), the way a line-editing shell redraws
+ * typeahead after its prompt: a transcript of piped-in commands reads
+ * like the session it stands for instead of mixing the commands into
+ * the output of earlier ones.
+ *
  * Rules kept here:
  *  - The input buffer is filled by interrupt handlers and emptied by
  *    readers, so readers look at it with interrupts off.
@@ -63,6 +70,8 @@ struct winsize {
 static struct {
     char buf[INPUT_SIZE];
     unsigned r, w, e;          /* read, committed, edit: r <= w <= e (mod size) */
+    unsigned echoed;           /* input before this index has been echoed */
+    unsigned readers;          /* threads waiting in console_read */
     bool hungup;
     uint32_t iflag, lflag;
     int fg_pgrp;
@@ -98,15 +107,25 @@ static void echo(char c)
     out(c);
 }
 
+/* Echoes the input from cons.echoed up to (not including) index end. */
+static void echo_until(unsigned end)
+{
+    for (; (int)(end - cons.echoed) > 0; cons.echoed++)
+        echo(cons.buf[cons.echoed % INPUT_SIZE]);
+}
+
 static void erase_one(void)
 {
     if (cons.e == cons.w)
         return;
     cons.e--;
-    if (cons.lflag & ECHO) {
-        out('\b');
-        out(' ');
-        out('\b');
+    if (cons.echoed > cons.e) {
+        cons.echoed = cons.e;
+        if (cons.lflag & ECHO) {
+            out('\b');
+            out(' ');
+            out('\b');
+        }
     }
 }
 
@@ -138,6 +157,8 @@ void console_input(char c)
         echo(c);
         out('\n');
         cons.e = cons.w;
+        if ((int)(cons.echoed - cons.e) > 0)
+            cons.echoed = cons.e;
         if (cons.fg_pgrp > 0)
             proc_kill_group(cons.fg_pgrp, SIGINT);
         return;
@@ -147,7 +168,9 @@ void console_input(char c)
     if (cons.e - cons.r >= INPUT_SIZE - 1)
         return;                       /* full: the byte is lost, as on a tty */
     cons.buf[cons.e++ % INPUT_SIZE] = c;
-    echo(c);
+    /* typed for a reader that is waiting for this very line */
+    if (cons.readers && cons.r == cons.w && cons.echoed == cons.e - 1)
+        echo_until(cons.e);
     if (!(cons.lflag & ICANON) || c == '\n' || c == CTRL('D'))
         commit();
 }
@@ -175,6 +198,7 @@ static long take_input(char *kbuf, uint32_t n)
         if ((cons.lflag & ICANON) && c == '\n')
             break;
     }
+    echo_until(cons.r);
     return got;
 }
 
@@ -186,7 +210,11 @@ static long console_read(struct object *o, uint32_t ubuf, uint32_t n)
         n = sizeof kbuf;
     uint32_t f = irq_save();
     while (cons.r == cons.w && !cons.hungup) {
-        if (sleep_on(&cons, 0) == -EINTR) {
+        echo_until(cons.e);           /* the part of the line typed ahead */
+        cons.readers++;
+        int r = sleep_on(&cons, 0);
+        cons.readers--;
+        if (r == -EINTR) {
             irq_restore(f);
             return -EINTR;
         }

@@ -61,7 +61,8 @@ os_run() {
     qemu-*) input="$input$(printf '\004')" ;;
     esac
     status=0
-    printf '%s' "$input" | timeout "$timeout_s" "$@" >"$out" 2>&1 || status=$?
+    printf '%s' "$input" | timeout "$timeout_s" "$@" >"$out.raw" 2>&1 || status=$?
+    tr -d '\r' <"$out.raw" >"$out"     # the serial console ends lines with CR LF
     [ "$status" -ne 124 ] || fail "$host: no power-off within $timeout_s s"
 }
 
