@@ -47,7 +47,8 @@ for prog in "$@"; do
         echo "mkrootfs: two programs named $name" >&2
         exit 1
     fi
-    ${OBJCOPY:-objcopy} --strip-debug "$prog" "$dest"
+    # (a file that is not an object file goes in as it is)
+    ${OBJCOPY:-objcopy} --strip-debug "$prog" "$dest" 2>/dev/null || cp "$prog" "$dest"
     chmod 755 "$dest"
 done
 printf 'Welcome to isola.\n' >"$staging/etc/motd"
