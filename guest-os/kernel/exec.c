@@ -25,6 +25,7 @@
 #include "kmalloc.h"
 #include "lib.h"
 #include "proc.h"
+#include "signal.h"
 #include "trap.h"
 #include "uaccess.h"
 #include "vm.h"
@@ -316,6 +317,7 @@ int exec_program(struct proc *p, struct thread *t, const char *path,
         as_destroy(old);
     set_name(p, path);
     handles_close_on_exec(p);
+    signal_exec(p);
     memset(t->tls, 0, sizeof t->tls);
     if (t == current)
         gdt_load_tls(t->tls);

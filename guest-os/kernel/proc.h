@@ -23,6 +23,7 @@
 
 #include "mmu.h"
 #include "object.h"
+#include "signal.h"
 
 #define NPROC 128
 #define NTHREAD ((int)(KSTACK_AREA_SIZE / KSTACK_SLOT))
@@ -51,6 +52,8 @@ struct thread {
     unsigned slice;              /* ticks used since it was last scheduled */
     uint64_t tls[3];             /* its GDT descriptors for set_thread_area */
     uint32_t clear_child_tid;    /* CLONE_CHILD_CLEARTID: zero it and wake at exit */
+    uint64_t sig_blocked;        /* bit n-1: signal n is blocked in this thread */
+    uint64_t sig_pending;        /* signals sent to this thread (tgkill) */
     bool exiting;                /* another thread's exec ends this one */
     uint32_t futex_addr;         /* the word it waits on in a futex wait */
 };
@@ -71,7 +74,8 @@ struct proc {
     unsigned nthreads;
     int killed;                  /* the signal that is ending it, or 0 */
     int exit_status;             /* as wait() reports it */
-    uint32_t sig_ignored;        /* bit n-1: signal n is SIG_IGN */
+    struct sigaction_k sig_actions[64];  /* what each signal does (signal.h) */
+    uint64_t sig_pending;        /* signals sent to the process, not yet taken */
     unsigned ticks;              /* CPU time, in timer ticks */
 };
 

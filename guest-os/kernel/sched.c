@@ -18,6 +18,7 @@
 #include "ktime.h"
 #include "lib.h"
 #include "proc.h"
+#include "signal.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -150,10 +151,16 @@ void sched_tick(void)
         need_resched = true;
 }
 
+/* A kill or a signal it does not block ends an interruptible sleep. */
+static bool interrupted(const struct thread *t)
+{
+    return thread_must_exit(t) || signal_interrupts(t);
+}
+
 static int block(void *chan, uint64_t deadline, bool uninterruptible)
 {
     struct thread *t = current;
-    if (!uninterruptible && thread_must_exit(t))
+    if (!uninterruptible && interrupted(t))
         return -EINTR;
     t->chan = chan;
     t->wake_tick = deadline;
@@ -166,7 +173,7 @@ static int block(void *chan, uint64_t deadline, bool uninterruptible)
     t->uninterruptible = false;
     if (t->timed_out)
         return -ETIMEDOUT;
-    return !uninterruptible && thread_must_exit(t) ? -EINTR : 0;
+    return !uninterruptible && interrupted(t) ? -EINTR : 0;
 }
 
 int sleep_on(void *chan, uint64_t deadline) { return block(chan, deadline, false); }

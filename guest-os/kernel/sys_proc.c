@@ -115,6 +115,7 @@ static void copy_registers(struct thread *t, uint32_t stack)
     if (stack)
         t->tf->esp = stack;
     memcpy(t->tls, current->tls, sizeof t->tls);
+    t->sig_blocked = current->sig_blocked;
 }
 
 static long new_thread(uint32_t flags, uint32_t stack, uint32_t ptid, uint32_t tls, uint32_t ctid)
@@ -145,7 +146,7 @@ static void inherit(struct proc *child, const struct proc *parent)
     child->pgid = parent->pgid;
     child->sid = parent->sid;
     child->umask = parent->umask;
-    child->sig_ignored = parent->sig_ignored;
+    signal_fork(child, parent);
     memcpy(child->name, parent->name, sizeof child->name);
     child->cwd = parent->cwd ? inode_get(parent->cwd) : NULL;
     handles_copy(child, parent);

@@ -194,6 +194,7 @@ static void return_to_user(struct trapframe *tf)
         thread_exit(curproc()->exit_status);
     if (need_resched)
         yield();
+    signal_deliver(tf);
     if (thread_must_exit(current))
         thread_exit(curproc()->exit_status);
     check_user_selectors(tf);

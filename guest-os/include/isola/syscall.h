@@ -72,6 +72,7 @@
 #define SYS_rt_sigreturn    173
 #define SYS_rt_sigaction    174
 #define SYS_rt_sigprocmask  175
+#define SYS_rt_sigpending   176
 #define SYS_getcwd          183
 #define SYS_mmap2           192
 #define SYS_truncate64      193
