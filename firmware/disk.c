@@ -51,7 +51,12 @@
 #define DISK_TIMEOUT    0x80
 #define DISK_BADSTATUS  0xE0
 
-#define WAIT_LOOPS  2000000u
+/* Status polls before a command counts as timed out. A poll is about a
+ * microsecond under emulation, so this is seconds: a busy host can hold
+ * up an emulated disk's write for far longer than a real drive's few
+ * milliseconds (ATA lets a drive take up to 30 s after power-up). An
+ * absent drive reads 0xFF and does not wait at all. */
+#define WAIT_LOOPS  20000000u
 
 static void ata_settle(void)
 {
