@@ -160,7 +160,7 @@ void console_input(char c)
         if ((int)(cons.echoed - cons.e) > 0)
             cons.echoed = cons.e;
         if (cons.fg_pgrp > 0)
-            proc_kill_group(cons.fg_pgrp, SIGINT);
+            proc_kill_group(NULL, cons.fg_pgrp, SIGINT);
         return;
     }
     if ((cons.lflag & ICANON) && canonical_edit(c))
@@ -241,6 +241,34 @@ static long console_write(struct object *o, uint32_t ubuf, uint32_t n)
     return done;
 }
 
+/* Who may give the console to process group pgrp: the foreground group
+ * itself, or whoever started a process in it (the shell taking the
+ * console back from a job), or anyone once the group has gone; and only
+ * to its own group or one it may signal. So a background job cannot
+ * grab the console from the job in front. */
+static bool may_take_foreground(const struct proc *caller, int pgrp)
+{
+    bool fg_alive = false, fg_mine = caller->pgid == cons.fg_pgrp;
+    for (int i = 0; i < NPROC; i++) {
+        const struct proc *p = &proc_table[i];
+        if (p->state != P_ALIVE || p->pgid != cons.fg_pgrp)
+            continue;
+        fg_alive = true;
+        fg_mine = fg_mine || signal_permitted(caller, p);
+    }
+    if (fg_alive && !fg_mine)
+        return false;
+    if (pgrp == caller->pgid)
+        return true;
+    const struct proc *leader = proc_find(pgrp);
+    return leader && leader->pgid == pgrp && signal_permitted(caller, leader);
+}
+
+int console_foreground(void)
+{
+    return cons.fg_pgrp;
+}
+
 static void termios_get(struct termios *t)
 {
     memset(t, 0, sizeof *t);
@@ -291,6 +319,8 @@ static long console_ioctl(struct object *o, uint32_t cmd, uint32_t arg)
             return -EFAULT;
         if (pgrp <= 0)
             return -EINVAL;
+        if (!may_take_foreground(curproc(), pgrp))
+            return -EPERM;
         cons.fg_pgrp = pgrp;
         return 0;
     }

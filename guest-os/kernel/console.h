@@ -17,6 +17,8 @@ void console_write_kernel(const char *s, size_t n);
 void console_input(char c);
 /* The serial line's carrier dropped: the console's input has ended. */
 void console_hangup(void);
+/* The console's foreground process group (0 if none was set). */
+int console_foreground(void);
 /* A new open file on the console, with open() flags. */
 struct object *console_open(unsigned flags);
 

@@ -225,17 +225,21 @@ void proc_kill(struct proc *p, int sig)
         wakeup_thread(t);
 }
 
-int proc_kill_group(int pgid, int sig)
+int proc_kill_group(const struct proc *sender, int pgid, int sig)
 {
-    int found = 0;
+    bool found = false, allowed = false;
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &proc_table[i];
-        if (p->state == P_ALIVE && p->pgid == pgid) {
-            found = 1;
+        if (p->state != P_ALIVE || p->pgid != pgid)
+            continue;
+        found = true;
+        if (sender && !signal_permitted(sender, p))
+            continue;
+        allowed = true;
+        if (sig)
             signal_send(p, sig);
-        }
     }
-    return found ? 0 : -ESRCH;
+    return !found ? -ESRCH : !allowed ? -EPERM : 0;
 }
 
 static bool wait_matches(const struct proc *c, const struct proc *parent, int pid)

@@ -99,8 +99,10 @@ void thread_exit(int status) __attribute__((noreturn));
 void proc_exit(int status) __attribute__((noreturn));
 /* Marks p killed by sig and wakes its sleeping threads so they notice. */
 void proc_kill(struct proc *p, int sig);
-/* Sends sig to every process in group pgid; -ESRCH when there is none. */
-int proc_kill_group(int pgid, int sig);
+/* Sends sig (0: only checks) to every process in group pgid that sender
+ * may signal (sender NULL: the kernel, which may signal all); -ESRCH
+ * when the group is empty, -EPERM when none of it may be signalled. */
+int proc_kill_group(const struct proc *sender, int pgid, int sig);
 /* On the way back to user mode: true when this thread must die now. */
 bool thread_must_exit(const struct thread *t);
 

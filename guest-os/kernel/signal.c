@@ -20,6 +20,12 @@
  *    not name a user segment becomes null. A frame that cannot be read or
  *    written ends the process.
  *  - Interrupted system calls return -EINTR; none is restarted.
+ *  - A process may signal itself, its descendants and the members of its
+ *    own process group; init may signal anyone. Unrelated processes are
+ *    out of reach (EPERM): with no users to tell processes apart, that is
+ *    what keeps one program from ending another it did not start.
+ *  - init gets only the signals it has a handler for, as on Linux: no
+ *    program can end it (and with it the system).
  */
 #include "signal.h"
 #include "errno.h"
@@ -69,11 +75,17 @@ static bool ignored(const struct proc *p, int sig)
     return h == SIG_IGN || (h == SIG_DFL && ignored_by_default(sig));
 }
 
+/* init, whose end would end everything, takes only signals it handles. */
+static bool refused(const struct proc *p, int sig)
+{
+    return ignored(p, sig) || (p->pid == 1 && p->sig_actions[sig - 1].handler == SIG_DFL);
+}
+
 int signal_send(struct proc *p, int sig)
 {
     if (sig < 1 || sig > NSIG)
         return -EINVAL;
-    if (p->state != P_ALIVE || ignored(p, sig))
+    if (p->state != P_ALIVE || refused(p, sig))
         return 0;
     if (sig == SIGKILL) {
         proc_kill(p, sig);
@@ -90,7 +102,7 @@ int signal_send_thread(struct thread *t, int sig)
 {
     if (sig < 1 || sig > NSIG)
         return -EINVAL;
-    if (t->proc->state != P_ALIVE || ignored(t->proc, sig))
+    if (t->proc->state != P_ALIVE || refused(t->proc, sig))
         return 0;
     if (sig == SIGKILL) {
         proc_kill(t->proc, sig);
@@ -100,6 +112,16 @@ int signal_send_thread(struct thread *t, int sig)
     if (!(t->sig_blocked & BIT(sig)))
         wakeup_thread(t);
     return 0;
+}
+
+bool signal_permitted(const struct proc *sender, const struct proc *target)
+{
+    if (sender->pid == 1 || target == sender || target->pgid == sender->pgid)
+        return true;
+    for (const struct proc *a = target->parent; a; a = a->parent)
+        if (a == sender)
+            return true;
+    return false;
 }
 
 static uint64_t deliverable(const struct thread *t)
@@ -389,6 +411,8 @@ static long send_to_thread(int tgid, int tid, int sig)
     struct thread *t = thread_find(tgid, tid);
     if (!t)
         return -ESRCH;
+    if (!signal_permitted(curproc(), t->proc))
+        return -EPERM;
     return sig ? signal_send_thread(t, sig) : 0;
 }
 

@@ -56,6 +56,9 @@ struct trapframe;
 /* Sends sig to p (kill) or to one thread (tgkill); 0 or -EINVAL. */
 int signal_send(struct proc *p, int sig);
 int signal_send_thread(struct thread *t, int sig);
+/* May sender signal target? (itself, its descendants, its process group;
+ * init may signal anyone) */
+bool signal_permitted(const struct proc *sender, const struct proc *target);
 /* True when t has a signal it does not block waiting: its sleeps end. */
 bool signal_interrupts(const struct thread *t);
 /* On the way back to user mode: acts on one pending signal. */

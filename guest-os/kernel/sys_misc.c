@@ -2,6 +2,7 @@
  * sys_misc.c: reboot (power off, halt, restart) and proc_list, the call
  * behind ps.
  */
+#include "console.h"
 #include "errno.h"
 #include "fs.h"
 #include "lib.h"
@@ -18,10 +19,16 @@
 #define REBOOT_CMD_HALT 0xCDEF0123u
 #define REBOOT_CMD_POWER_OFF 0x4321FEDCu
 
+/* Turning the machine off ends every process, so it is for init and for
+ * the job the user runs in the console's foreground; a background job
+ * or any other process gets EPERM. */
 static long sys_reboot(const uint32_t *a)
 {
+    struct proc *p = curproc();
     if (a[0] != REBOOT_MAGIC1 || a[1] != REBOOT_MAGIC2)
         return -EINVAL;
+    if (p->pid != 1 && p->pgid != console_foreground())
+        return -EPERM;
     switch (a[2]) {
     case REBOOT_CMD_POWER_OFF:
     case REBOOT_CMD_HALT:

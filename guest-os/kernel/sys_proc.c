@@ -249,12 +249,14 @@ static long sys_wait4(const uint32_t *a)
 
 static long kill_all(int sig)
 {
-    int sent = 0;
+    bool sent = false;
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &proc_table[i];
-        if (p->state == P_ALIVE && p->pid != 1 && p != curproc()) {
-            signal_send(p, sig);
-            sent++;
+        if (p->state == P_ALIVE && p->pid != 1 && p != curproc() &&
+            signal_permitted(curproc(), p)) {
+            if (sig)
+                signal_send(p, sig);
+            sent = true;
         }
     }
     return sent ? 0 : -ESRCH;
@@ -266,14 +268,14 @@ static long sys_kill(const uint32_t *a)
     if (sig < 0 || sig > NSIG)
         return -EINVAL;
     if (pid == -1)
-        return sig ? kill_all(sig) : 0;
-    if (pid <= 0) {
-        int pgid = pid == 0 ? curproc()->pgid : -pid;
-        return sig ? proc_kill_group(pgid, sig) : 0;
-    }
+        return kill_all(sig);
+    if (pid <= 0)
+        return proc_kill_group(curproc(), pid == 0 ? curproc()->pgid : -pid, sig);
     struct proc *p = proc_find(pid);
     if (!p || p->state != P_ALIVE)
         return -ESRCH;
+    if (!signal_permitted(curproc(), p))
+        return -EPERM;
     return sig ? signal_send(p, sig) : 0;
 }
 
@@ -289,6 +291,18 @@ static long sys_getpgid(const uint32_t *a)
     return p ? p->pgid : -ESRCH;
 }
 
+/* A process may start a group of its own, rejoin the caller's group, or
+ * join a group whose leader the caller started (the shell building a
+ * pipeline's job); joining anyone else's group would let it signal them. */
+static bool may_join(const struct proc *caller, const struct proc *p, int pgid)
+{
+    if (pgid == p->pid || pgid == caller->pgid)
+        return true;
+    const struct proc *leader = proc_find(pgid);
+    return leader && leader->state == P_ALIVE && leader->pgid == pgid &&
+           signal_permitted(caller, leader);
+}
+
 static long sys_setpgid(const uint32_t *a)
 {
     int pid = (int)a[0], pgid = (int)a[1];
@@ -297,7 +311,11 @@ static long sys_setpgid(const uint32_t *a)
         return -ESRCH;
     if (pgid < 0)
         return -EINVAL;
-    p->pgid = pgid ? pgid : p->pid;
+    if (!pgid)
+        pgid = p->pid;
+    if (!may_join(curproc(), p, pgid))
+        return -EPERM;
+    p->pgid = pgid;
     return 0;
 }
 
