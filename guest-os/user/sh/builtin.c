@@ -1,8 +1,10 @@
 /* builtin.c: the commands the shell runs itself, because they change
  * the shell (cd exit export unset wait break continue exec read shift set
- * .) or are too small to fork for (true false : pwd test [ echo). Each takes
- * argc/argv and returns a status. */
+ * .), are too small to fork for (true false : pwd test [ echo), or need
+ * the shell's own rights (kill). Each takes argc/argv and returns a
+ * status. */
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +139,48 @@ static int b_wait(int argc, char **argv)
             continue;
         }
         st = status_of(ws);
+    }
+    return st;
+}
+
+/* kill [-s NAME | -NAME | -NUM] pid...: a builtin, as in other shells,
+ * and here for a reason of the OS's own: a process may signal only what
+ * it started (or its own group), so it is the shell, the parent of its
+ * jobs, that can end them; /bin/kill run as a child could not. A negative
+ * pid is a process group. `kill -l` is left to /bin/kill. */
+static int b_kill(int argc, char **argv)
+{
+    int sig = SIGTERM, i = 1;
+    if (i < argc && strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
+        if (str2sig(argv[i + 1], &sig) < 0) {
+            sh_error("kill: %s: invalid signal specification", argv[i + 1]);
+            return 1;
+        }
+        i += 2;
+    } else if (i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
+        if (str2sig(argv[i] + 1, &sig) < 0) {
+            sh_error("kill: %s: invalid signal specification", argv[i] + 1);
+            return 1;
+        }
+        i++;
+    }
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    if (i == argc) {
+        sh_error("kill: usage: kill [-s NAME | -NAME | -NUM] pid...");
+        return 2;
+    }
+    int st = 0;
+    for (; i < argc; i++) {
+        char *end;
+        long pid = strtol(argv[i], &end, 10);
+        if (!*argv[i] || *end) {
+            sh_error("kill: %s: arguments must be process ids", argv[i]);
+            st = 1;
+        } else if (kill((pid_t)pid, sig) < 0) {
+            sh_error("kill: (%ld): %s", pid, strerror(errno));
+            st = 1;
+        }
     }
     return st;
 }
@@ -344,7 +388,7 @@ static const struct {
     { "unset", b_unset }, { "wait", b_wait }, { "true", b_true }, { "false", b_false },
     { ":", b_true }, { "break", b_break }, { "continue", b_continue }, { "exec", b_exec },
     { "read", b_read }, { "test", test_main }, { "[", test_main }, { "shift", b_shift },
-    { "set", b_set }, { ".", b_source }, { "echo", b_echo },
+    { "set", b_set }, { ".", b_source }, { "echo", b_echo }, { "kill", b_kill },
 };
 
 builtin_fn builtin_find(const char *name)
