@@ -28,6 +28,7 @@
 #define NPROC 128
 #define NTHREAD ((int)(KSTACK_AREA_SIZE / KSTACK_SLOT))
 #define PROC_NAME 32
+#define PROC_LINEAGE 8
 
 struct trapframe;
 struct context;
@@ -64,6 +65,8 @@ struct proc {
     int pid;
     enum proc_state state;
     struct proc *parent;
+    int lineage[PROC_LINEAGE];   /* pids of the ancestors that made it, nearest first;
+                                    kept when it is orphaned (signal.c) */
     int pgid, sid;
     struct aspace *as;
     struct handle handles[NHANDLE];

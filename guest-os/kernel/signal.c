@@ -23,7 +23,10 @@
  *  - A process may signal itself, its descendants and the members of its
  *    own process group; init may signal anyone. Unrelated processes are
  *    out of reach (EPERM): with no users to tell processes apart, that is
- *    what keeps one program from ending another it did not start.
+ *    what keeps one program from ending another it did not start. Descent
+ *    is by creation (the lineage fork records, up to PROC_LINEAGE
+ *    generations), so an orphan handed to init stays within reach of the
+ *    process that started it.
  *  - init gets only the signals it has a handler for, as on Linux: no
  *    program can end it (and with it the system).
  */
@@ -118,8 +121,8 @@ bool signal_permitted(const struct proc *sender, const struct proc *target)
 {
     if (sender->pid == 1 || target == sender || target->pgid == sender->pgid)
         return true;
-    for (const struct proc *a = target->parent; a; a = a->parent)
-        if (a == sender)
+    for (int i = 0; i < PROC_LINEAGE; i++)
+        if (target->lineage[i] == sender->pid)
             return true;
     return false;
 }

@@ -143,6 +143,8 @@ static long new_thread(uint32_t flags, uint32_t stack, uint32_t ptid, uint32_t t
 static void inherit(struct proc *child, const struct proc *parent)
 {
     child->parent = (struct proc *)parent;
+    child->lineage[0] = parent->pid;
+    memcpy(child->lineage + 1, parent->lineage, sizeof child->lineage - sizeof child->lineage[0]);
     child->pgid = parent->pgid;
     child->sid = parent->sid;
     child->umask = parent->umask;
