@@ -31,8 +31,8 @@ out=$tmp/out
 
 fail() {
     echo "FAIL: $*"
-    echo "---- console output ----"
-    cat "$out"
+    echo "---- console output (the last 80 lines) ----"
+    tail -n 80 "$out"
     echo "------------------------"
     exit 1
 }

@@ -66,6 +66,8 @@ int truncate(const char *path, off_t len);
 int sched_yield(void);
 long sysconf(int name);
 int getpagesize(void);
+/* Any system call by number, with up to six arguments (as glibc's). */
+long syscall(long number, ...);
 
 #define _SC_PAGESIZE 30
 #define _SC_PAGE_SIZE _SC_PAGESIZE

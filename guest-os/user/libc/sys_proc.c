@@ -1,5 +1,6 @@
 /* sys_proc.c: wrappers for the process calls: identity, fork and exec,
  * wait, signals to processes, process groups, the break, system info. */
+#include <stdarg.h>
 #include <errno.h>
 #include <signal.h>
 #include <sys/reboot.h>
@@ -156,6 +157,17 @@ int sysinfo(struct sysinfo *info)
 int reboot(unsigned magic, unsigned magic2, unsigned cmd, void *arg)
 {
     return __sysret(SYS4(SYS_reboot, magic, magic2, cmd, arg));
+}
+
+long syscall(long number, ...)
+{
+    va_list ap;
+    long a[6];
+    va_start(ap, number);
+    for (int i = 0; i < 6; i++)
+        a[i] = va_arg(ap, long);
+    va_end(ap);
+    return __sysret(__syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]));
 }
 
 long sysconf(int name)
