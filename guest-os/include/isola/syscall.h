@@ -123,6 +123,13 @@
 #define EVENT_WAIT_ALL      0x1u
 #define EVENT_WAIT_MAX      64
 
+/* Number ranges, one per subsystem, so that they can grow apart:
+ *   1000-1009 events          1010-1019 processes (proc_list)
+ *   1020-1029 asynchronous I/O
+ *   1030-1039 named shared memory
+ *   1040-1059 channels and the exchange heap
+ *   1060-1069 tracing and benchmarks */
+
 /* proc_list(struct isola_procinfo *buf, unsigned max) -> how many
  * processes exist (at most max are written), for ps. */
 #define SYS_proc_list       1010
