@@ -82,7 +82,12 @@ static void consume(struct event *e)
         e->signaled = false;
 }
 
-/* With interrupts off: the result of the wait if it can end now, or 1. */
+/* try_wait's answer when the wait cannot end yet: not an index (those
+ * are 0 and up), not anything a wait returns. */
+#define NOT_YET (-1)
+
+/* With interrupts off: the result of the wait if it can end now, or
+ * NOT_YET. */
 static int try_wait(struct event **ev, unsigned n, bool all)
 {
     unsigned set = 0;
@@ -96,7 +101,7 @@ static int try_wait(struct event **ev, unsigned n, bool all)
         set++;
     }
     if (!all || set < n)
-        return 1;
+        return NOT_YET;
     for (unsigned i = 0; i < n; i++)
         consume(ev[i]);
     return 0;
@@ -109,7 +114,7 @@ static long wait_events(struct event **ev, unsigned n, bool all, int timeout_ms)
         deadline = ticks_now() + ((uint64_t)timeout_ms + MS_PER_TICK - 1) / MS_PER_TICK + 1;
     uint32_t f = irq_save();
     int r;
-    while ((r = try_wait(ev, n, all)) == 1) {
+    while ((r = try_wait(ev, n, all)) == NOT_YET) {
         if (timeout_ms == 0) {
             r = -ETIMEDOUT;
             break;
