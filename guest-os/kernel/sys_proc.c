@@ -175,7 +175,9 @@ static long new_process(uint32_t flags, uint32_t stack, uint32_t ptid, uint32_t 
         return -EAGAIN;
     struct thread *t = NULL;
     long r = -ENOMEM;
-    if ((p->as = as_fork(parent->as)) && (t = thread_alloc(p))) {
+    if ((p->as = as_fork(parent->as)) && !(t = thread_alloc(p)))
+        r = -EAGAIN;                   /* no thread slot: a system limit, as for clone */
+    if (t) {
         inherit(p, parent);
         copy_registers(t, stack);
         r = clone_ids(t, p->as, flags, ptid, ctid);
