@@ -1,0 +1,244 @@
+/* t_isolation.c: what a process must not be able to do, each tried in a
+ * child that the kernel has to kill: touch the kernel's memory, see
+ * memory another process mapped, execute its data, heap, stack or a
+ * writable mapping (no-execute pages, when the CPU and the kernel use
+ * them), write its own code, or run a privileged instruction (port I/O,
+ * cli, sti, hlt, lgdt, lidt, a control-register move, wrmsr, an INT to
+ * a vector other than the system call's). Faults that are not about
+ * privilege must arrive as their own signals (SIGILL, SIGFPE, SIGTRAP). */
+#include <errno.h>
+#include <isola.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "usertests.h"
+
+#define PG 4096
+
+static void test_kernel_memory(void)
+{
+    static const uintptr_t addrs[] = {
+        0xC0000000u,                   /* the kernel's map of RAM, physical 0 */
+        0xC0100000u,                   /* the kernel image */
+        0xC00B8000u,                   /* the VGA text buffer, through the kernel's map */
+        0xC7FFF000u,                   /* the top of 128 MiB of RAM */
+        0xF8001000u,                   /* kernel stacks */
+        0xFFFFF000u,                   /* the last page */
+    };
+    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
+        expect_fault(addrs[i], READ, "kernel memory");
+        expect_fault(addrs[i], WRITE, "kernel memory");
+    }
+    expect_fault(0xC0100000u, EXEC, "kernel code");
+    expect_fault(0, READ, "address 0");
+    expect_fault(0, WRITE, "address 0");
+    expect_fault(0, EXEC, "address 0");
+    expect_fault(0xFFF, READ, "the first page");
+}
+
+/* The parent maps a page and writes a secret there after the child was
+ * forked; at that address the child must find nothing: no read, no
+ * write, and the kernel will not copy it out for the child either. */
+static void test_other_process(void)
+{
+    char *at = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECKF(at != MAP_FAILED, "mmap: %s", strerror(errno));
+    CHECK(munmap(at, PG) == 0);        /* an address free in both processes */
+    int go = on_isola() ? event_create(EVENT_MANUAL_RESET) : -1;
+    CHECKF(go >= 0 || !on_isola(), "event_create: %s", strerror(errno));
+    pid_t pid = fork();
+    CHECKF(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        if (go >= 0)
+            event_wait(go, 5000);
+        else
+            sleep_ms(200);
+        long r = sys(4 /* write */, 1, (long)at, 16);
+        CHECKF(r == -EFAULT, "write(1, the parent's page, 16) returned %ld, want -EFAULT", r);
+        expect_fault((uintptr_t)at, READ, "a page only the parent has");
+        expect_fault((uintptr_t)at, WRITE, "a page only the parent has");
+        CHECKF(*(volatile char *)at == 0, "read the parent's secret");   /* must fault */
+        _exit(0);
+    }
+    char *p = mmap(at, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    CHECKF(p == at, "mmap MAP_FIXED: %s", strerror(errno));
+    memcpy(p, "secret", 7);
+    if (go >= 0)
+        event_set(go);
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    expect_signal(status, SIGSEGV, "the child reading the parent's page");
+    CHECK(strcmp(p, "secret") == 0);
+}
+
+/* ---- no-execute ---- */
+
+static unsigned char data_code[64] = {1};        /* .data */
+
+static void put_code(void *p)
+{
+    memcpy(p, code_ret42, sizeof code_ret42);
+}
+
+/* Executable memory must be executable (the control), and then: does
+ * this machine refuse to execute writable memory at all? */
+static void need_nx(void)
+{
+    char *x = mmap(NULL, PG, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECKF(x != MAP_FAILED, "mmap PROT_EXEC: %s", strerror(errno));
+    put_code(x);
+    expect_access((uintptr_t)x, EXEC, "a PROT_READ|PROT_WRITE|PROT_EXEC page");
+    CHECK(call_code(x) == 42);
+    CHECK(mprotect(x, PG, PROT_READ | PROT_WRITE) == 0);
+    int status = touch_in_child((uintptr_t)x, EXEC);
+    CHECK(munmap(x, PG) == 0);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        skip("no NX: writable memory can be executed (the CPU lacks NX, or the kernel runs "
+             "with nx=off or pae=off)");
+    expect_signal(status, SIGSEGV, "executing a page mprotect'ed to PROT_READ|PROT_WRITE");
+}
+
+static void test_nx_data(void)
+{
+    need_nx();
+    put_code(data_code);
+    expect_fault((uintptr_t)data_code, EXEC, "code copied into .data");
+}
+
+static void test_nx_heap(void)
+{
+    need_nx();
+    char *small = malloc(64), *brk_top = sbrk(PG);
+    CHECK(small != NULL && brk_top != (void *)-1);
+    put_code(small);
+    put_code(brk_top);
+    expect_fault((uintptr_t)small, EXEC, "code copied into malloc'ed memory");
+    expect_fault((uintptr_t)brk_top, EXEC, "code copied into the heap above the break");
+}
+
+static void exec_on_stack(void *arg)
+{
+    (void)arg;
+    unsigned char code[32];
+    put_code(code);
+    call_code(code);
+    _exit(0);
+}
+
+static void test_nx_stack(void)
+{
+    need_nx();
+    expect_signal(run_child(exec_on_stack, NULL), SIGSEGV, "executing code copied onto the stack");
+}
+
+static void test_nx_mmap(void)
+{
+    need_nx();
+    char *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECKF(p != MAP_FAILED, "mmap: %s", strerror(errno));
+    put_code(p);
+    expect_fault((uintptr_t)p, EXEC, "code in a PROT_READ|PROT_WRITE mapping");
+    CHECK(mprotect(p, PG, PROT_READ | PROT_EXEC) == 0);
+    expect_access((uintptr_t)p, EXEC, "the same page made PROT_READ|PROT_EXEC");
+    CHECK(mprotect(p, PG, PROT_READ) == 0);
+    expect_fault((uintptr_t)p, EXEC, "the same page made PROT_READ");
+    CHECK(munmap(p, PG) == 0);
+}
+
+/* ---- its own code ---- */
+
+static const char rodata[] = "read-only data";
+
+static void test_write_text(void)
+{
+    expect_access((uintptr_t)test_write_text, READ, "this program's code");
+    expect_fault((uintptr_t)test_write_text, WRITE, "this program's code");
+    expect_fault((uintptr_t)call_code, WRITE, "the code of another function");
+    expect_access((uintptr_t)rodata, READ, "read-only data");
+    expect_fault((uintptr_t)rodata, WRITE, "read-only data");
+    expect_fault((uintptr_t)"a string literal", WRITE, "a string literal");
+}
+
+/* ---- privileged instructions ---- */
+
+struct insn {
+    const char *name;
+    void (*run)(void);
+    int sig;
+};
+
+static struct {
+    uint16_t limit;
+    uint32_t base;
+} __attribute__((packed)) table = {0, 0};
+
+static void in_port(void) { unsigned char v; __asm__ volatile("inb $0x80, %0" : "=a"(v)); }
+static void in_dx(void) { unsigned v; __asm__ volatile("inl %%dx, %0" : "=a"(v) : "d"(0xCFC)); }
+static void out_port(void) { __asm__ volatile("outb %0, $0x80" : : "a"((unsigned char)0)); }
+static void out_exit(void) { __asm__ volatile("outb %0, %%dx" : : "a"((unsigned char)0), "d"(0xF4)); }
+static void do_cli(void) { __asm__ volatile("cli"); }
+static void do_sti(void) { __asm__ volatile("sti"); }
+static void do_hlt(void) { __asm__ volatile("hlt"); }
+static void do_lgdt(void) { __asm__ volatile("lgdt %0" : : "m"(table)); }
+static void do_lidt(void) { __asm__ volatile("lidt %0" : : "m"(table)); }
+static void do_cr3(void) { __asm__ volatile("mov %0, %%cr3" : : "r"(0) : "memory"); }
+static void do_cr0(void) { unsigned v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); }
+static void do_wrmsr(void) { __asm__ volatile("wrmsr" : : "c"(0xC0000080u), "a"(0), "d"(0)); }
+static void do_int10(void) { __asm__ volatile("int $0x10"); }
+static void do_ud2(void) { __asm__ volatile("ud2"); }
+static void do_int3(void) { __asm__ volatile("int3"); }
+static void do_divide(void)
+{
+    volatile int zero = 0, x = 1;
+    x /= zero;
+}
+
+static const struct insn insns[] = {
+    {"inb $0x80", in_port, SIGSEGV},
+    {"inl (%dx = 0xCFC)", in_dx, SIGSEGV},
+    {"outb $0x80", out_port, SIGSEGV},
+    {"outb to the exit port 0xF4", out_exit, SIGSEGV},
+    {"cli", do_cli, SIGSEGV},
+    {"sti", do_sti, SIGSEGV},
+    {"hlt", do_hlt, SIGSEGV},
+    {"lgdt", do_lgdt, SIGSEGV},
+    {"lidt", do_lidt, SIGSEGV},
+    {"mov to cr3", do_cr3, SIGSEGV},
+    {"mov from cr0", do_cr0, SIGSEGV},
+    {"wrmsr", do_wrmsr, SIGSEGV},
+    {"int $0x10", do_int10, SIGSEGV},
+    {"ud2", do_ud2, SIGILL},
+    {"int3", do_int3, SIGTRAP},
+    {"idiv by zero", do_divide, SIGFPE},
+};
+
+static void run_insn(void *arg)
+{
+    ((const struct insn *)arg)->run();
+}
+
+static void test_privileged(void)
+{
+    for (size_t i = 0; i < sizeof insns / sizeof insns[0]; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "a process that ran %s", insns[i].name);
+        expect_signal(run_child(run_insn, (void *)&insns[i]), insns[i].sig, what);
+    }
+}
+
+const struct test isolation_tests[] = {
+    {"kernel-memory", test_kernel_memory},
+    {"other-process", test_other_process},
+    {"nx-data", test_nx_data},
+    {"nx-heap", test_nx_heap},
+    {"nx-stack", test_nx_stack},
+    {"nx-mmap", test_nx_mmap},
+    {"write-text", test_write_text},
+    {"privileged", test_privileged},
+    {NULL, NULL},
+};
