@@ -161,7 +161,7 @@ int as_unmap(struct aspace *as, uint32_t start, uint32_t len)
     struct vma **pp = &as->vmas;
     while (*pp) {
         struct vma *v = *pp;
-        if (v->start >= start && v->end <= end) {
+        if (v->start >= start && v->end <= end && v->kind != VMA_GUARD) {
             free_frames(as, v->start, v->end);
             *pp = v->next;
             kfree(v);

@@ -55,6 +55,8 @@ void as_activate(struct aspace *as);
 
 /* Adds a region; it must not overlap one that exists (-EINVAL). */
 int as_map(struct aspace *as, uint32_t start, uint32_t len, unsigned prot, enum vma_kind kind);
+/* Removes the regions in the range, except guard regions: they stay,
+ * so that nothing can be mapped in their place. */
 int as_unmap(struct aspace *as, uint32_t start, uint32_t len);
 /* -ENOMEM when part of the range is not mapped, as mprotect says. */
 int as_protect(struct aspace *as, uint32_t start, uint32_t len, unsigned prot);
