@@ -66,12 +66,13 @@ static void divide(void)
 
 static void ud2(void) { __asm__ volatile("ud2"); }
 
-/* Each frame keeps a page of stack, so the 8 MiB stack runs out after
- * about 2048 calls and the next push lands on the guard page below it. */
+/* Each frame keeps 256 bytes of stack, so the 8 MiB stack runs out after
+ * some 30000 calls and a push lands on the guard page below it. (A frame
+ * bigger than the guard page could step right over it.) */
 static int recurse(int depth)
 {
-    volatile int frame[1024];
-    if (depth > 1 << 20)               /* 4 GiB of stack: never */
+    volatile int frame[64];
+    if (depth > 1 << 30)               /* 256 GiB of stack: never */
         return 0;
     frame[0] = depth;
     frame[1] = recurse(depth + 1);    /* the frame outlives the call: no loop */
@@ -91,7 +92,8 @@ static void wild_syscall(void)
     long r;
     const uint32_t addr = 0xC0000000u;
     __asm__ volatile("int $0x80" : "=a"(r) : "a"(4 /* write */), "b"(1), "c"(addr), "d"(16) : "memory");
-    printf("write(1, %#x, 16) = %ld (%s)\n", (unsigned)addr, r, r < 0 ? strerror((int)-r) : "no error");
+    printf("write(1, %#x, 16) = %ld (%s%s)\n", (unsigned)addr, r, r == -EFAULT ? "EFAULT: " : "",
+           r < 0 ? strerror((int)-r) : "no error");
     exit(r == -EFAULT ? 0 : 2);
 }
 

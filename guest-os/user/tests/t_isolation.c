@@ -164,6 +164,58 @@ static void test_write_text(void)
     expect_fault((uintptr_t)"a string literal", WRITE, "a string literal");
 }
 
+/* ---- the stack's guard page ---- */
+
+/* 256 bytes a frame: the stack runs out a little at a time, so the push
+ * that overflows it lands on the guard page, whatever lies below. */
+static int recurse(int depth)
+{
+    volatile int frame[64];
+    if (depth > 1 << 30)
+        return 0;
+    frame[0] = depth;
+    frame[1] = recurse(depth + 1);
+    return frame[0] + frame[1];
+}
+
+static void overflow(void *arg)
+{
+    (void)arg;
+    recurse(0);
+}
+
+#define STACK_GUARD 0xBF7FF000u        /* isola: the page under the 8 MiB stack */
+
+/* Tries to put memory where the guard page is, then overflows. */
+static void overflow_onto_mapping(void *arg)
+{
+    int fixed = *(int *)arg;
+    if (fixed) {
+        void *p = mmap((void *)STACK_GUARD, PG, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        if (p != MAP_FAILED)
+            say("test %s: note: MAP_FIXED placed a page on the stack's guard page", test_name);
+    } else {
+        munmap((void *)STACK_GUARD, PG);
+        mmap((void *)STACK_GUARD, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
+    recurse(0);
+}
+
+static void test_stack_guard(void)
+{
+    expect_signal(run_child(overflow, NULL), SIGSEGV, "unbounded recursion");
+    if (!on_isola())
+        return;
+    void *p = mmap((void *)STACK_GUARD, PG, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    CHECKF(p == MAP_FAILED, "MAP_FIXED placed a page on the stack's guard page");
+    for (int fixed = 1; fixed >= 0; fixed--)
+        expect_signal(run_child(overflow_onto_mapping, &fixed), SIGSEGV,
+                      fixed ? "unbounded recursion after a MAP_FIXED on the guard page"
+                            : "unbounded recursion after munmap and mmap of the guard page");
+}
+
 /* ---- privileged instructions ---- */
 
 struct insn {
@@ -239,6 +291,7 @@ const struct test isolation_tests[] = {
     {"nx-stack", test_nx_stack},
     {"nx-mmap", test_nx_mmap},
     {"write-text", test_write_text},
+    {"stack-guard", test_stack_guard},
     {"privileged", test_privileged},
     {NULL, NULL},
 };
