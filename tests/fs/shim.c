@@ -1,7 +1,8 @@
 /*
  * shim.c: the kernel API on the host (shim.h): just enough of lib.h,
- * kmalloc.h, fspage.h, uaccess.h, ktime.h, sched.h, object.h, device.h,
- * kstat.h and proc.h for kernel/fs to link and run in a test program.
+ * kmalloc.h, fspage.h, uaccess.h, ktime.h, sched.h, device.h, kstat.h and
+ * proc.h for kernel/fs to link and run in a test program. Objects and
+ * handles are the kernel's own (guest-os/kernel/handle.c, built in too).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -183,57 +184,6 @@ bool shim_fs_locked(void)
 void shim_fs_force_unlock(void)
 {
     fs_locked = false;
-}
-
-/* ---- objects and handles (as kernel/handle.c) ---- */
-
-void object_init(struct object *o, const struct object_ops *ops, unsigned flags)
-{
-    o->ops = ops;
-    o->refs = 1;
-    o->flags = flags;
-}
-
-struct object *object_get(struct object *o)
-{
-    o->refs++;
-    return o;
-}
-
-void object_put(struct object *o)
-{
-    if (o->refs <= 0)
-        panic("object_put: no reference");
-    if (--o->refs == 0 && o->ops->release)
-        o->ops->release(o);
-}
-
-int handle_install(struct proc *p, struct object *o, unsigned flags, int from)
-{
-    for (int h = from < 0 ? 0 : from; h < NHANDLE; h++) {
-        if (!p->handles[h].obj) {
-            p->handles[h] = (struct handle){o, flags};
-            return h;
-        }
-    }
-    return -EMFILE;
-}
-
-struct object *handle_ref(struct proc *p, int h)
-{
-    if (h < 0 || h >= NHANDLE || !p->handles[h].obj)
-        return NULL;
-    return object_get(p->handles[h].obj);
-}
-
-int handle_close(struct proc *p, int h)
-{
-    if (h < 0 || h >= NHANDLE || !p->handles[h].obj)
-        return -EBADF;
-    struct object *o = p->handles[h].obj;
-    p->handles[h].obj = NULL;
-    object_put(o);
-    return 0;
 }
 
 /* ---- devices: a stand-in object that remembers what was opened ---- */
