@@ -10,12 +10,16 @@
 #         qemu-disk    disks/isola.img under qemu-system-i386 (SeaBIOS)
 #         qemu-kernel  qemu-system-i386 -kernel ... -initrd ...
 #   expect PATTERN, reject PATTERN      grep -E on the output, fail loudly
+#   expect_count N PATTERN              exactly N lines match
+#   expect_usertests                    usertests ran to its end, all passed
 #
 # The OS powers off through port 0xF4 with status 0 once its shell has
 # read all of INPUT, so both emulators exit with (0 << 1) | 1 = 1.
 # Under isola the end of piped input drops the serial line's carrier;
 # QEMU has no such signal, so its input ends with ^D, the console's end
-# of file. OS_TIMEOUT bounds a run (seconds).
+# of file; and QEMU drops input that comes before the kernel is up, so
+# the input waits for the kernel's first line. OS_TIMEOUT bounds a run
+# (seconds).
 
 isola=${ISOLA:-./emu/isola}
 qemu=${QEMU:-qemu-system-i386}
@@ -61,7 +65,29 @@ os_run() {
     qemu-*) input="$input$(printf '\004')" ;;
     esac
     status=0
-    printf '%s' "$input" | timeout "$timeout_s" "$@" >"$out.raw" 2>&1 || status=$?
+    case $host in
+    qemu-*)
+        # QEMU loses what is typed before the kernel has its serial line
+        # up (SeaBIOS and the kernel's UART set-up take it): type only once
+        # the kernel's first line is out.
+        mkfifo "$tmp/in" || exit 99
+        (
+            n=0
+            until grep -q 'isola kernel, command line' "$out.raw" 2>/dev/null || [ $n -ge $((timeout_s * 10)) ]; do
+                sleep 0.1
+                n=$((n + 1))
+            done
+            printf '%s' "$input"
+        ) >"$tmp/in" &
+        typist=$!
+        timeout "$timeout_s" "$@" <"$tmp/in" >"$out.raw" 2>&1 || status=$?
+        kill "$typist" 2>/dev/null
+        wait "$typist" 2>/dev/null
+        ;;
+    *)
+        printf '%s' "$input" | timeout "$timeout_s" "$@" >"$out.raw" 2>&1 || status=$?
+        ;;
+    esac
     tr -d '\r' <"$out.raw" >"$out"     # the serial console ends lines with CR LF
     [ "$status" -ne 124 ] || fail "$host: no power-off within $timeout_s s"
 }
@@ -76,4 +102,19 @@ reject() {
 
 expect_poweroff() {
     [ "$status" -eq 1 ] || fail "exit status $status, not 1 (power off with status 0)"
+}
+
+expect_count() {
+    n=$(grep -Ec -- "$2" "$out")
+    [ "$n" -eq "$1" ] || fail "expected $1 lines matching /$2/, found $n"
+}
+
+# After os_run HOST 'usertests': the run reached its summary with no
+# failure, the kernel did not panic, and the OS powered off.
+expect_usertests() {
+    expect '^usertests: [0-9]+ ok, 0 failed, [0-9]+ skipped in [0-9]+ s$'
+    expect '^ALL TESTS PASSED$'
+    reject '^test [^ ]+: FAILED'
+    reject 'panic'
+    expect_poweroff
 }

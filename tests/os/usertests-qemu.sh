@@ -1,0 +1,9 @@
+#!/bin/sh
+# usertests on the OS booted from its disk image by QEMU and SeaBIOS (a
+# CPU with NX): the same results as under isola. Skips without QEMU.
+. "${srcdir:-.}/tests/os/lib.sh"
+os_run qemu-disk 'usertests
+'
+expect 'PAE paging, NX'
+expect_usertests
+reject '^test [^ ]+: skipped'
