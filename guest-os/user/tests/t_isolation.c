@@ -1,12 +1,14 @@
 /* t_isolation.c: what a process must not be able to do, each tried in a
  * child that the kernel has to kill: touch the kernel's memory, see
- * memory another process mapped, execute its data, heap, stack or a
+ * memory another process mapped (or its descriptors, its futexes), signal
+ * a process it did not start, execute its data, heap, stack or a
  * writable mapping (no-execute pages, when the CPU and the kernel use
  * them), write its own code, or run a privileged instruction (port I/O,
  * cli, sti, hlt, lgdt, lidt, a control-register move, wrmsr, an INT to
  * a vector other than the system call's). Faults that are not about
  * privilege must arrive as their own signals (SIGILL, SIGFPE, SIGTRAP). */
 #include <errno.h>
+#include <fcntl.h>
 #include <isola.h>
 #include <signal.h>
 #include <stdint.h>
@@ -74,6 +76,111 @@ static void test_other_process(void)
     CHECK(waitpid(pid, &status, 0) == pid);
     expect_signal(status, SIGSEGV, "the child reading the parent's page");
     CHECK(strcmp(p, "secret") == 0);
+}
+
+/* Descriptors and handles are per process: what the parent opens after
+ * fork does not exist in the child, under the same number. */
+static void test_other_handles(void)
+{
+    pid_t pid = fork();
+    CHECKF(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        sleep_ms(100);
+        char c;
+        CHECK_ERR(read(50, &c, 1), EBADF);
+        CHECK_ERR(close(50), EBADF);
+        if (on_isola())
+            CHECK_ERR(event_set(51), EBADF);
+        _exit(0);
+    }
+    int fd = open("/etc/motd", O_RDONLY);
+    if (fd < 0)
+        fd = dup(0);
+    CHECK(fd >= 0 && dup2(fd, 50) == 50);
+    if (on_isola()) {
+        int h = event_create(0);
+        CHECK(h >= 0 && dup2(h, 51) == 51);
+    }
+    wait_ok(pid, "a child using descriptors its parent opened after the fork");
+}
+
+/* A futex is the word at an address in one address space: a wake in the
+ * parent does not reach the child waiting at the same address. */
+static int futex_word;
+
+static void test_other_futex(void)
+{
+    pid_t pid = fork();
+    CHECKF(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        struct timespec ts = {0, 300 * 1000000};
+        int r = futex_wait(&futex_word, 0, &ts);
+        CHECKF(r < 0 && errno == ETIMEDOUT, "the child's futex wait ended with %d (errno %d), "
+               "not a timeout", r, r < 0 ? errno : 0);
+        _exit(0);
+    }
+    for (int i = 0; i < 10; i++) {
+        sleep_ms(20);
+        CHECKF(futex_wake(&futex_word, 1) == 0, "a futex wake in the parent woke someone");
+    }
+    wait_ok(pid, "a child waiting on a futex at an address its parent woke");
+}
+
+/* Signals reach only the sender itself, its descendants and its process
+ * group (guest-os/kernel/signal.c); not init, not the parent, not a
+ * sibling in another group. Linux lets any process of one user signal
+ * any other, so this is isola's alone. */
+static void sibling_kills(void *arg)
+{
+    pid_t victim = *(pid_t *)arg;
+    setpgid(0, 0);
+    CHECK_ERR(kill(victim, SIGKILL), EPERM);
+    CHECK_ERR(kill(victim, 0), EPERM);
+    CHECK_ERR(kill(-victim, SIGKILL), EPERM);
+}
+
+static void kill_everyone(void *arg)
+{
+    (void)arg;
+    setpgid(0, 0);
+    pid_t d = fork();
+    if (d == 0) {
+        setpgid(0, 0);                 /* a group of its own: reached as a descendant */
+        sleep_ms(30000);
+        _exit(1);
+    }
+    setpgid(d, d);
+    sleep_ms(20);
+    CHECKF(kill(-1, SIGKILL) == 0, "kill(-1, SIGKILL): %s", strerror(errno));
+    int status;
+    CHECK(waitpid(d, &status, 0) == d);
+    expect_signal(status, SIGKILL, "a descendant after kill(-1, SIGKILL)");
+}
+
+static void test_signal_reach(void)
+{
+    if (!on_isola())
+        skip("Linux lets a process signal any process of the same user");
+    CHECK_ERR(kill(1, SIGKILL), EPERM);
+    CHECK_ERR(kill(1, SIGTERM), EPERM);
+    CHECK_ERR(kill(1, 0), EPERM);
+    CHECK_ERR(kill(getppid(), SIGKILL), EPERM);      /* usertests itself, in another group */
+    pid_t victim = fork();
+    CHECKF(victim >= 0, "fork: %s", strerror(errno));
+    if (victim == 0) {
+        setpgid(0, 0);
+        sleep_ms(30000);
+        _exit(1);
+    }
+    setpgid(victim, victim);
+    expect_exit(run_child(sibling_kills, &victim), 0, "a process signalling its sibling");
+    expect_exit(run_child(kill_everyone, NULL), 0, "a process that sent SIGKILL to -1");
+    CHECKF(kill(victim, 0) == 0, "the sibling died (%s)", strerror(errno));
+    CHECK(kill(victim, SIGKILL) == 0);
+    int status;
+    CHECK(waitpid(victim, &status, 0) == victim);
+    expect_signal(status, SIGKILL, "the sibling, killed by its grandparent");
+    CHECKF(kill(1, 0) < 0 && errno == EPERM, "init is gone");
 }
 
 /* ---- no-execute ---- */
@@ -286,6 +393,9 @@ static void test_privileged(void)
 const struct test isolation_tests[] = {
     {"kernel-memory", test_kernel_memory},
     {"other-process", test_other_process},
+    {"other-handles", test_other_handles},
+    {"other-futex", test_other_futex},
+    {"signal-reach", test_signal_reach},
     {"nx-data", test_nx_data},
     {"nx-heap", test_nx_heap},
     {"nx-stack", test_nx_stack},

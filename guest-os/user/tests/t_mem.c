@@ -2,9 +2,11 @@
  * shrinking (memory given back, the pages gone); anonymous mmap, munmap
  * of a part, mprotect to read-only and to PROT_NONE and back (the data
  * survives), MAP_FIXED over a mapping; copy-on-write after fork in both
- * directions, and what it costs in pages. Free memory is counted with
- * sysinfo on isola only: on Linux it moves with everything else. */
+ * directions (and with the kernel as the writer), and what it costs in
+ * pages. Free memory is counted with sysinfo on isola only: on Linux it
+ * moves with everything else. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -244,6 +246,48 @@ static void test_cow(void)
     CHECK_PATTERN(stack, sizeof stack, 10, "the parent's stack after the child wrote");
 }
 
+/* The kernel writing into a page shared after fork (read() copying out)
+ * must copy it first, like a write from user mode would; and a page
+ * never touched is filled on the kernel's write too. */
+static void test_cow_kernel_write(void)
+{
+    static char buf[3 * PG] __attribute__((aligned(PG)));
+    int fd = open("/tmp/usertests.cowk", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    CHECKF(fd >= 0, "open: %s", strerror(errno));
+    static char text[2 * PG];
+    memset(text, 'k', sizeof text);
+    CHECK(write(fd, text, sizeof text) == (ssize_t)sizeof text);
+    fill(buf, 2 * PG, 15);             /* the third page stays untouched */
+    pid_t pid = fork();
+    CHECKF(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        CHECK(lseek(fd, 0, SEEK_SET) == 0);
+        CHECK(read(fd, buf + PG / 2, PG) == PG);       /* across two shared pages */
+        CHECK(read(fd, buf + 2 * PG, 100) == 100);     /* into the untouched page */
+        for (int i = 0; i < PG; i++)
+            CHECKF(buf[PG / 2 + i] == 'k', "the child's read() did not land in its memory");
+        CHECK(buf[2 * PG] == 'k' && buf[2 * PG + 99] == 'k' && buf[2 * PG + 100] == 0);
+        _exit(0);
+    }
+    wait_ok(pid, "the child reading into shared pages");
+    CHECK_PATTERN(buf, 2 * PG, 15, "the parent's pages after the child read() into its copies");
+    CHECKF(buf[2 * PG] == 0, "the child's read() into an untouched page shows in the parent");
+
+    /* and the parent reading while the child holds the old contents */
+    pid = fork();
+    if (pid == 0) {
+        sleep_ms(50);
+        CHECK_PATTERN(buf, 2 * PG, 15, "the child's pages after the parent read() into its own");
+        _exit(0);
+    }
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    CHECK(read(fd, buf, 2 * PG) == 2 * PG);
+    CHECK(buf[0] == 'k' && buf[2 * PG - 1] == 'k');
+    wait_ok(pid, "the child");
+    close(fd);
+    unlink("/tmp/usertests.cowk");
+}
+
 /* On isola: fork shares the 1024 pages of big instead of copying them;
  * the child's writes copy them; once the child is gone the parent's
  * writes copy nothing (it is the only holder: the page is just made
@@ -278,6 +322,7 @@ const struct test mem_tests[] = {
     {"mprotect", test_mprotect},
     {"map-fixed", test_map_fixed},
     {"cow", test_cow},
+    {"cow-kernel-write", test_cow_kernel_write},
     {"cow-pages", test_cow_pages},
     {NULL, NULL},
 };

@@ -120,9 +120,9 @@ static void test_wait_nohang(void)
     }
     int status = 0;
     long long t0 = now_ms();
+    /* had these waited, they would return the child after its 200 ms */
     CHECKF(waitpid(pid, &status, WNOHANG) == 0, "WNOHANG with a sleeping child did not return 0");
     CHECKF(waitpid(-1, &status, WNOHANG) == 0, "WNOHANG for any child did not return 0");
-    CHECKF(now_ms() - t0 < 150, "WNOHANG took %lld ms", now_ms() - t0);
     pid_t r;
     int polls = 0;
     while ((r = waitpid(pid, &status, WNOHANG)) == 0) {

@@ -140,7 +140,7 @@ static void spinner(int i, long long start, long long end)
 
 static void test_preempt(void)
 {
-    long long start = now_ms() + 200, end = start + SPIN_MS;
+    long long start = now_ms() + 500, end = start + SPIN_MS;   /* all forked by then */
     pid_t pids[SPINNERS];
     for (int i = 0; i < SPINNERS; i++) {
         pids[i] = fork();
