@@ -2,13 +2,15 @@
  * shared memory and a TLS segment): results through thread_join, shared
  * memory, thread ids, an errno per thread, futex wait and wake (a value
  * that changed, a timeout, a sleeper woken), a mutex that many threads
- * fight over, many threads at once, and a fault in one thread ending the
- * whole process. */
+ * fight over, many threads at once, a fault in one thread ending the
+ * whole process, and a process ending (exec, exit in another thread, a
+ * signal) while its threads sleep in the kernel or spin. */
 #include <errno.h>
 #include <fcntl.h>
 #include <isola.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -218,6 +220,114 @@ static void test_thread_fault(void)
     CHECKF(now_ms() - t0 < 5000, "the sleeping main thread lived on for %lld ms", now_ms() - t0);
 }
 
+/* ---- threads asleep in the kernel when the process ends ---- */
+
+static int never;                      /* a futex word no one wakes */
+
+static void *sleep_in_futex(void *arg)
+{
+    (void)arg;
+    for (;;)
+        futex_wait(&never, 0, NULL);
+    return NULL;
+}
+
+static void *sleep_in_nanosleep(void *arg)
+{
+    (void)arg;
+    for (;;)
+        sleep_ms(60000);
+    return NULL;
+}
+
+static void *sleep_in_event(void *arg)
+{
+    int h = event_create(0);
+    if (h < 0)
+        return sleep_in_nanosleep(arg);   /* no events (Linux) */
+    for (;;)
+        event_wait(h, -1);
+    return NULL;
+}
+
+static void *spin_forever(void *arg)
+{
+    (void)arg;
+    for (volatile unsigned i = 0;; i++)
+        ;
+    return NULL;
+}
+
+static void *exit5(void *arg)
+{
+    (void)arg;
+    exit(5);
+}
+
+static void *(*const sleepers[])(void *) = {sleep_in_futex, sleep_in_nanosleep, sleep_in_event,
+                                           spin_forever};
+#define NSLEEPERS (sizeof sleepers / sizeof sleepers[0])
+
+static void start_sleepers(void)
+{
+    for (size_t i = 0; i < NSLEEPERS; i++) {
+        thread_t t;
+        create(&t, sleepers[i], NULL);
+    }
+    sleep_ms(30);                      /* let them block */
+}
+
+/* How the process ends: 0 the main thread execs, 1 another thread calls
+ * exit, 2 it is sent SIGKILL, 3 SIGTERM. */
+static void end_with_sleepers(void *arg)
+{
+    int how = *(int *)arg;
+    start_sleepers();
+    if (how == 0) {
+        char *argv[] = {(char *)self_path, "-x", "exit", "7", NULL}, *envp[] = {NULL};
+        execve(self_path, argv, envp);
+        _exit(100);
+    }
+    if (how == 1) {
+        thread_t t;
+        create(&t, exit5, NULL);
+        thread_join(t, NULL);          /* never returns: the thread ends the process */
+        _exit(101);
+    }
+    sleep_ms(30000);
+    _exit(102);
+}
+
+static void test_thread_ends(void)
+{
+    static const char *const hows[] = {"the main thread execs", "a thread calls exit(5)",
+                                       "the process is sent SIGKILL", "the process is sent SIGTERM"};
+    for (int how = 0; how < 4; how++) {
+        long long t0 = now_ms();
+        pid_t pid = fork();
+        CHECKF(pid >= 0, "fork: %s", strerror(errno));
+        if (pid == 0) {
+            end_with_sleepers(&how);
+            _exit(103);
+        }
+        if (how >= 2) {
+            sleep_ms(100);
+            CHECK(kill(pid, how == 2 ? SIGKILL : SIGTERM) == 0);
+        }
+        int status;
+        CHECK(waitpid(pid, &status, 0) == pid);
+        char what[96];
+        snprintf(what, sizeof what, "a process whose threads sleep in the kernel when %s", hows[how]);
+        if (how == 0)
+            expect_exit(status, 7, what);
+        else if (how == 1)
+            expect_exit(status, 5, what);
+        else
+            expect_signal(status, how == 2 ? SIGKILL : SIGTERM, what);
+        CHECKF(now_ms() - t0 < 5000, "%s: it took %lld ms", what, now_ms() - t0);
+    }
+}
+
 const struct test thread_tests[] = {
     {"threads", test_threads},
     {"thread-errno", test_thread_errno},
@@ -225,5 +335,6 @@ const struct test thread_tests[] = {
     {"mutex", test_mutex},
     {"threads-many", test_threads_many},
     {"thread-fault", test_thread_fault},
+    {"thread-ends", test_thread_ends},
     {NULL, NULL},
 };
