@@ -41,6 +41,24 @@ static void test_kernel_memory(void)
     expect_fault(0, WRITE, "address 0");
     expect_fault(0, EXEC, "address 0");
     expect_fault(0xFFF, READ, "the first page");
+    if (!on_isola())
+        return;                        /* Linux gives a 32-bit process all 4 GiB */
+    /* nor can its mappings be changed from here */
+    CHECK_ERR(munmap((void *)0xC0000000u, PG), EINVAL);
+    CHECK_ERR(munmap((void *)0xBFFFF000u, 2 * PG), EINVAL);   /* the stack's top and beyond */
+    CHECK_ERR(mprotect((void *)0xC0000000u, PG, PROT_READ | PROT_WRITE), EINVAL);
+    CHECK_ERR(mprotect((void *)0xC0100000u, PG, PROT_READ), EINVAL);
+    CHECK(mmap((void *)0xC0000000u, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+               -1, 0) == MAP_FAILED);
+    CHECK(mmap((void *)0xBFFFF000u, 2 * PG, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED);
+    char *hinted = mmap((void *)0xC0000000u, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECKF(hinted != MAP_FAILED && (uintptr_t)hinted < 0xC0000000u,
+           "mmap with a kernel address as a hint returned %p", (void *)hinted);
+    CHECK_ERR(brk((void *)0xC0001000u), ENOMEM);
+    CHECK_ERR(brk((void *)0xFFFFF000u), ENOMEM);
+    expect_fault(0xC0000000u, READ, "kernel memory after all that");
+    expect_fault(0xC0000000u, WRITE, "kernel memory after all that");
 }
 
 /* The parent maps a page and writes a secret there after the child was
@@ -79,12 +97,14 @@ static void test_other_process(void)
 }
 
 /* Descriptors and handles are per process: what the parent opens after
- * fork does not exist in the child, under the same number. */
+ * fork does not exist in the child, under the same number; nor does a
+ * change of directory cross. */
 static void test_other_handles(void)
 {
     pid_t pid = fork();
     CHECKF(pid >= 0, "fork: %s", strerror(errno));
     if (pid == 0) {
+        CHECK(chdir("/tmp") == 0);
         sleep_ms(100);
         char c;
         CHECK_ERR(read(50, &c, 1), EBADF);
@@ -102,6 +122,9 @@ static void test_other_handles(void)
         CHECK(h >= 0 && dup2(h, 51) == 51);
     }
     wait_ok(pid, "a child using descriptors its parent opened after the fork");
+    char cwd[256];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECKF(strcmp(cwd, "/tmp") != 0, "the child's chdir moved the parent to %s", cwd);
 }
 
 /* A futex is the word at an address in one address space: a wake in the
@@ -309,8 +332,19 @@ static void overflow_onto_mapping(void *arg)
     recurse(0);
 }
 
+/* 6 MiB deep and back: the stack is there to be used. */
+static int deep(int depth)
+{
+    volatile int frame[64];
+    frame[0] = depth;
+    frame[1] = depth > 0 ? deep(depth - 1) : 0;
+    return frame[0] + frame[1] - depth + 1;
+}
+
 static void test_stack_guard(void)
 {
+    int levels = 6 * 1024 * 1024 / 288;     /* a frame is 256 bytes and a little */
+    CHECKF(deep(levels) == levels + 1, "6 MiB of recursion came back wrong");
     expect_signal(run_child(overflow, NULL), SIGSEGV, "unbounded recursion");
     if (!on_isola())
         return;

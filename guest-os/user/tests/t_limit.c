@@ -113,9 +113,27 @@ static void mmaps(void *arg)
     }
 }
 
+/* Many small regions at once: a region record each, then none. */
+static void many_mmaps(void *arg)
+{
+    int n = *(int *)arg;
+    static char *pages[2000];
+    for (int i = 0; i < n; i++) {
+        pages[i] = mmap(NULL, PG, PROT_READ | (i % 2 ? PROT_WRITE : 0), MAP_PRIVATE | MAP_ANONYMOUS,
+                        -1, 0);
+        CHECKF(pages[i] != MAP_FAILED, "mmap %d: %s", i, strerror(errno));
+        (void)*(volatile char *)pages[i];
+    }
+    for (int i = 0; i < n; i += 2)
+        CHECK(munmap(pages[i], PG) == 0);
+    for (int i = 1; i < n; i += 2)
+        CHECK(munmap(pages[i], PG) == 0);
+}
+
 static void test_leak_mmap(void)
 {
     no_leak(mmaps, 2, 200, "200 rounds of mmap, mprotect and munmap");
+    no_leak(many_mmaps, 10, 2000, "2000 one-page mappings at once");
 }
 
 /* ---- running out of processes and threads ---- */

@@ -172,6 +172,24 @@ static void test_mprotect(void)
     p[0] = 1;                          /* in this process too */
     p[PG + 1] = 2;
 
+    /* PROT_NONE data goes through fork, and each side's copy is its own */
+    static char saved[PG];
+    memcpy(saved, p + 2 * PG, PG);
+    CHECK(mprotect(p + 2 * PG, PG, PROT_NONE) == 0);
+    pid_t pid = fork();
+    CHECKF(pid >= 0, "fork: %s", strerror(errno));
+    if (pid == 0) {
+        expect_fault((uintptr_t)(p + 2 * PG), READ, "a PROT_NONE page in a forked child");
+        CHECK(mprotect(p + 2 * PG, PG, PROT_READ | PROT_WRITE) == 0);
+        CHECKF(memcmp(p + 2 * PG, saved, PG) == 0, "a PROT_NONE page lost its data in fork");
+        memset(p + 2 * PG, 0x77, PG);
+        _exit(0);
+    }
+    wait_ok(pid, "the child");
+    CHECK(mprotect(p + 2 * PG, PG, PROT_READ) == 0);
+    CHECKF(memcmp(p + 2 * PG, saved, PG) == 0, "the child's write to its copy of a PROT_NONE "
+           "page shows in the parent");
+
     CHECK_ERR(mprotect(p + 1, PG, PROT_READ), EINVAL);
     CHECK(munmap(p, len) == 0);
     CHECK_ERR(mprotect(p, PG, PROT_READ), ENOMEM);

@@ -104,6 +104,32 @@ static void test_wait_pid(void)
         expect_exit(status, 10 + i, "child waited for by pid");
         CHECK_ERR(waitpid(pids[i], &status, 0), ECHILD);
     }
+    /* by process group: -pgid and 0 (the caller's own group) */
+    pid_t grouped[3];
+    for (int i = 0; i < 3; i++) {
+        grouped[i] = fork();
+        CHECKF(grouped[i] >= 0, "fork: %s", strerror(errno));
+        if (grouped[i] == 0) {
+            if (i > 0)
+                setpgid(0, grouped[1]);
+            sleep_ms(i == 0 ? 150 : 30);
+            _exit(20 + i);
+        }
+        if (i > 0)
+            setpgid(grouped[i], grouped[1]);   /* 1 and 2 in a group of their own */
+    }
+    int status;
+    pid_t r = waitpid(0, &status, 0);          /* our group: only child 0 */
+    CHECKF(r == grouped[0], "waitpid(0) returned %d, want %d (the one child in our group)", r,
+           grouped[0]);
+    expect_exit(status, 20, "the child in our group");
+    CHECK_ERR(waitpid(0, NULL, WNOHANG), ECHILD);
+    for (int n = 0; n < 2; n++) {
+        r = waitpid(-grouped[1], &status, 0);
+        CHECKF(r == grouped[1] || r == grouped[2], "waitpid(-%d) returned %d", grouped[1], r);
+        expect_exit(status, r == grouped[1] ? 21 : 22, "a child in the other group");
+    }
+    CHECK_ERR(waitpid(-grouped[1], NULL, 0), ECHILD);
     CHECK_ERR(waitpid(1, NULL, 0), ECHILD);                /* init is not our child */
     CHECK_ERR(waitpid(getpid(), NULL, 0), ECHILD);
     CHECK_ERR(waitpid(-1, NULL, 0), ECHILD);

@@ -99,6 +99,21 @@ static void *futex_sleeper(void *arg)
     return NULL;
 }
 
+static volatile int waiting, counted_woken;
+
+/* Waits once on fword (a wake or a changed value ends the wait). */
+static void *counted_sleeper(void *arg)
+{
+    (void)arg;
+    __atomic_fetch_add(&waiting, 1, __ATOMIC_SEQ_CST);
+    int r;
+    do
+        r = futex_wait(&fword, 0, NULL);
+    while (r < 0 && errno == EINTR);
+    __atomic_fetch_add(&counted_woken, 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
 static void test_futex(void)
 {
     int w = 5;
@@ -119,6 +134,26 @@ static void test_futex(void)
     CHECKF(n == 0 || n == 1, "futex_wake woke %d threads, one waits", n);
     thread_join(t, NULL);
     CHECK(woke);
+
+    /* a wake of n wakes n of the waiters, no more */
+    thread_t ws[3];
+    __atomic_store_n(&fword, 0, __ATOMIC_RELEASE);
+    for (int i = 0; i < 3; i++)
+        create(&ws[i], counted_sleeper, NULL);
+    long long t1 = now_ms();
+    while (__atomic_load_n(&waiting, __ATOMIC_SEQ_CST) < 3 && now_ms() - t1 < 5000)
+        sleep_ms(5);
+    sleep_ms(20);                      /* into the kernel */
+    n = futex_wake(&fword, 2);
+    CHECKF(n == 2, "futex_wake(2) with 3 waiters woke %d", n);
+    sleep_ms(50);
+    CHECKF(counted_woken == 2, "futex_wake(2) with 3 waiters let %d go on", counted_woken);
+    CHECKF(futex_wake(&fword, 10) == 1, "the last waiter was not there to wake");
+    for (int i = 0; i < 3; i++)
+        thread_join(ws[i], NULL);
+    CHECK(counted_woken == 3);
+    int odd[2];
+    CHECK_ERR(futex_wait((int *)((char *)odd + 1), 0, NULL), EINVAL);
 }
 
 /* ---- a mutex ---- */
