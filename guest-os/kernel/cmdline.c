@@ -9,6 +9,9 @@
  *   quiet                      no boot messages
  *   isolation=paging|seg|none  how processes are kept apart
  *   nx=off, pae=off            do without no-execute pages / PAE paging
+ *   root=ram|hda|hdb|hdaN|hdbN the root file system: the boot module, a
+ *                              disk or its MBR partition N (main.c)
+ *   ata=pio                    disks without bus-master DMA
  */
 #include "cmdline.h"
 #include "lib.h"
@@ -60,6 +63,10 @@ static bool set_option(char *w)
         boot_options.no_nx = true;
     else if (!strcmp(w, "pae") && v && !strcmp(v, "off"))
         boot_options.no_pae = true;
+    else if (!strcmp(w, "root") && v && *v && strlen(v) < sizeof boot_options.root)
+        strlcpy(boot_options.root, v, sizeof boot_options.root);
+    else if (!strcmp(w, "ata") && v && !strcmp(v, "pio"))
+        boot_options.ata_pio = true;
     else {
         if (eq)
             *eq = '=';

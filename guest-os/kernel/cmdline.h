@@ -19,6 +19,8 @@ struct boot_options {
     bool quiet;
     bool no_nx, no_pae;
     enum isolation isolation;
+    char root[16];             /* root=: "ram", "hda", "hda1", ...; empty: the default */
+    bool ata_pio;              /* ata=pio: no bus-master DMA */
 };
 
 extern struct boot_options boot_options;

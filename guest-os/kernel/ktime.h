@@ -17,5 +17,8 @@ uint32_t time_now(void);
 /* Nanoseconds since boot, finer than a tick (from the PIT's counter). */
 uint64_t uptime_ns(void);
 void rtc_init(void);
+/* Calls fn(now) from the timer interrupt at every tick (interrupts off):
+ * for drivers' watchdogs and other periodic work that must not block. */
+void timer_on_tick(void (*fn)(uint64_t now));
 
 #endif

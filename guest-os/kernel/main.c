@@ -3,10 +3,12 @@
  * the boot stack with the boot page directory; when kmain is done, the
  * first process is ready and the boot thread becomes the idle thread.
  */
+#include "ata.h"
 #include "cmdline.h"
 #include "console.h"
 #include "exec.h"
 #include "fs.h"
+#include "fs/blockdev.h"
 #include "gdt.h"
 #include "kalloc.h"
 #include "ktime.h"
@@ -32,7 +34,7 @@ static const char *cmdline_of(const struct multiboot_info *mbi)
     return (mbi->flags & MBI_CMDLINE) ? P2V(mbi->cmdline) : "";
 }
 
-/* The root file system image is the first Multiboot module. */
+/* A root file system image in RAM is the first Multiboot module. */
 static struct boot_module find_root(const struct multiboot_info *mbi)
 {
     struct boot_module root = {0, 0};
@@ -57,6 +59,33 @@ static void memory_init(const struct multiboot_info *mbi, struct boot_module roo
     printk(KERN_INFO "memory: %u KiB free of %u MiB; %s paging%s%s\n", pages_free() * 4,
            top >> 20, paging_pae ? "PAE" : "two-level", paging_nx ? ", NX" : "",
            paging_pge ? ", global pages" : "");
+}
+
+/* The device root= names: "ram" (the boot module), "hda"/"hdb" (the
+ * primary master or slave, whole) or "hdaN"/"hdbN" (its MBR partition N,
+ * 1-4). Without root=, the boot module when there is one (-initrd),
+ * else hda1 (the disk image's root partition). */
+static struct blockdev *root_device(struct boot_module mod)
+{
+    const char *r = boot_options.root[0] ? boot_options.root : mod.end ? "ram" : "hda1";
+    if (!strcmp(r, "ram")) {
+        if (!mod.end)
+            panic("root=ram, but the boot loader passed no root image (-initrd)");
+        struct blockdev *d = ramdisk_create(P2V(mod.start), mod.end - mod.start);
+        if (!d)
+            panic("no memory for the RAM disk");
+        return d;
+    }
+    if (r[0] == 'h' && r[1] == 'd' && (r[2] == 'a' || r[2] == 'b') &&
+        (!r[3] || (r[3] >= '1' && r[3] <= '4' && !r[4]))) {
+        struct blockdev *d = ata_disk((unsigned)(r[2] - 'a'));
+        if (!d)
+            panic("root=%s: there is no disk hd%c", r, r[2]);
+        if (r[3] && !(d = partition_open(d, (unsigned)(r[3] - '0'))))
+            panic("root=%s: no such partition", r);
+        return d;
+    }
+    panic("root=%s: not ram, hda, hdb, hdaN or hdbN", r);
 }
 
 static void start_init(void)
@@ -101,10 +130,12 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     syscall_init();
     rtc_init();
     timer_init();
-    if (!root.end)
-        panic("no root file system: boot with a root image as the first module (-initrd)");
-    if (fs_init(P2V(root.start), root.end - root.start) < 0)
-        panic("the root file system cannot be mounted");
+    ata_init(boot_options.ata_pio);
+    struct blockdev *rootdev = root_device(root);
+    if (fs_mount(rootdev) < 0)
+        panic("the root file system on %s cannot be mounted", rootdev->name);
+    printk(KERN_INFO "root: ext2 on %s\n", rootdev->name);
+    fs_start_writeback();
     start_init();
     sched_run_idle();
 }

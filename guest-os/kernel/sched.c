@@ -190,6 +190,11 @@ void wakeup(void *chan)
     irq_restore(f);
 }
 
+bool sched_can_sleep(void)
+{
+    return current != &idle_thread;
+}
+
 void wakeup_thread(struct thread *t)
 {
     uint32_t f = irq_save();
@@ -228,6 +233,31 @@ void sched_run_idle(void)
         else
             sti_hlt();
     }
+}
+
+/* A kernel thread's first swtch lands here; its function is in the
+ * otherwise unused trap frame (kthread_start). It never returns to
+ * user mode. */
+static void kthread_entry(void)
+{
+    reap_dead();
+    void (*fn)(void) = (void (*)(void))current->tf->eax;
+    sti();
+    fn();
+    thread_die();
+}
+
+int kthread_start(void (*fn)(void))
+{
+    struct thread *t = thread_alloc(&kernel_proc);
+    if (!t)
+        return -ENOMEM;
+    t->tf->eax = (uint32_t)fn;
+    t->ctx->eip = (uint32_t)kthread_entry;
+    uint32_t f = irq_save();
+    thread_make_ready(t);
+    irq_restore(f);
+    return 0;
 }
 
 void thread_prepare(struct thread *t)

@@ -42,6 +42,9 @@ void thread_prepare(struct thread *t);
 /* Ends the current thread for good (its state becomes T_DEAD); the next
  * thread to run frees its stack. */
 void thread_die(void) __attribute__((noreturn));
+/* Starts a thread that runs fn in the kernel, in the kernel's own
+ * process (no address space, no signals): 0 or -ENOMEM. */
+int kthread_start(void (*fn)(void));
 /* Gives up the CPU but stays ready. */
 void yield(void);
 /* Set by the timer when the current thread's slice is over and by wakeups. */
@@ -55,6 +58,9 @@ void sched_tick(void);
 int sleep_on(void *chan, uint64_t deadline);
 int sleep_on_uninterruptible(void *chan);
 void wakeup(void *chan);
+/* False in the idle thread (and the boot code, which becomes it): it
+ * must never block, so drivers poll there instead. */
+bool sched_can_sleep(void);
 /* Ends the sleep of t (if it sleeps interruptibly). */
 void wakeup_thread(struct thread *t);
 

@@ -28,9 +28,25 @@
 static volatile uint64_t ticks;
 static uint32_t boot_time;
 
+#define TICK_HOOKS 4
+static void (*tick_hooks[TICK_HOOKS])(uint64_t now);
+
+void timer_on_tick(void (*fn)(uint64_t now))
+{
+    for (unsigned i = 0; i < TICK_HOOKS; i++) {
+        if (!tick_hooks[i]) {
+            tick_hooks[i] = fn;
+            return;
+        }
+    }
+    panic("timer: more than %u tick hooks", TICK_HOOKS);
+}
+
 static void timer_interrupt(void)
 {
     ticks++;
+    for (unsigned i = 0; i < TICK_HOOKS && tick_hooks[i]; i++)
+        tick_hooks[i](ticks);
     sched_tick();
 }
 

@@ -2,7 +2,8 @@
  * bcache.c: the buffer cache (buf.h). A fixed set of NBUF buffers, one
  * page of data each, kept on a list in least-recently-used order. A
  * lookup that misses recycles the least recently used buffer nobody
- * holds, writing it back first when it is dirty.
+ * holds, writing it back first when it is dirty. bsync also flushes the
+ * device's write cache, so what it wrote survives a power cut.
  */
 #include "buf.h"
 #include "blockdev.h"
@@ -135,7 +136,22 @@ int bsync(struct blockdev *d)
                 first = err;
         }
     }
+    /* Written is not yet durable while the disk holds it in its cache. */
+    if (d->flush) {
+        int err = d->flush(d);
+        if (err && !first)
+            first = err;
+    }
     return first;
+}
+
+bool bdirty(struct blockdev *d)
+{
+    bcache_init_once();
+    for (struct buf *b = head.next; b != &head; b = b->next)
+        if (b->dev == d && b->dirty)
+            return true;
+    return false;
 }
 
 int bcache_set_block_size(struct blockdev *d, uint32_t size)

@@ -41,5 +41,7 @@ void bwrite(struct buf *b);
 void brelse(struct buf *b);
 /* Writes every dirty buffer of d back; 0 or the first error. */
 int bsync(struct blockdev *d);
+/* Whether any buffer of d is dirty. */
+bool bdirty(struct blockdev *d);
 
 #endif

@@ -10,9 +10,6 @@
 #include "../kstat.h"
 #include "../lib.h"
 
-/* The root's st_dev: a RAM disk, as Linux numbers /dev/ram0. */
-#define ROOT_DEV MKDEV(1, 0)
-
 /* Called once at boot, before any process exists: no lock needed.
  * 0, or a negative errno after a console line saying why. */
 int fs_init(void *image, uint32_t size)
@@ -22,6 +19,11 @@ int fs_init(void *image, uint32_t size)
         printk("ext2: no memory for the RAM disk\n");
         return -ENOMEM;
     }
+    return ext2_mount(dev);
+}
+
+int fs_mount(struct blockdev *dev)
+{
     return ext2_mount(dev);
 }
 
@@ -78,7 +80,7 @@ void inode_stat(struct inode *ip, struct kstat *st)
 {
     fs_lock();
     memset(st, 0, sizeof *st);
-    st->dev = ROOT_DEV;
+    st->dev = fs.dev->st_dev;
     st->ino = ip->ino;
     st->mode = ip->d.i_mode;
     st->nlink = ip->d.i_links_count;

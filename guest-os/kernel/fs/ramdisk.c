@@ -41,8 +41,10 @@ struct blockdev *ramdisk_create(void *base, uint32_t size)
     struct ramdisk *r = kmalloc(sizeof *r);
     if (!r)
         return NULL;
+    memset(r, 0, sizeof *r);
     r->base = base;
     r->dev.name = "ram0";
+    r->dev.st_dev = (1 << 8) | 0;     /* as Linux numbers /dev/ram0 */
     r->dev.nsectors = size / SECTOR_SIZE;   /* a partial last sector is unusable */
     r->dev.read = ram_read;
     r->dev.write = ram_write;
