@@ -1,16 +1,17 @@
 /*
  * loader.c: the second stage of the OS's boot loader. It enables A20,
  * reads the BIOS memory map, loads the kernel ELF from the gap before
- * partition 1 and the whole of partition 1 (the root file system) after
- * it, builds the Multiboot information block and enters the kernel as
- * the Multiboot specification 0.6.96 promises (section 3.2).
+ * partition 1, builds the Multiboot information block and enters the
+ * kernel as the Multiboot specification 0.6.96 promises (section 3.2).
+ * The root file system stays on the disk: the kernel's own driver reads
+ * it (root=hda1 is its default when no module comes with it).
  *
  * Rules kept here:
  *  - Real mode, gcc -m16, DS = ES = SS = 0: every pointer is a linear
  *    address below 64 KiB (boot.h has the map). Memory above 1 MiB is
  *    reached only through pm_copy.
  *  - Nothing from the disk is trusted: the config sector, the ELF and
- *    Multiboot headers and the partition table are checked before any
+ *    Multiboot headers are checked before any
  *    byte is copied, and every destination must lie in usable RAM as
  *    the BIOS's E820 map says, at or above 1 MiB (below is the loader's).
  *  - Every failure is one line "isola-boot: ..." through INT 10h
@@ -34,7 +35,6 @@
 #define MBI_MEMORY (1u << 0)
 #define MBI_BOOT_DEVICE (1u << 1)
 #define MBI_CMDLINE (1u << 2)
-#define MBI_MODS (1u << 3)
 #define MBI_MMAP (1u << 6)
 #define MBI_LOADER_NAME (1u << 9)
 
@@ -44,10 +44,6 @@ struct mb_info {
     uint32_t drives_length, drives_addr, config_table, boot_loader_name, apm_table;
     uint32_t vbe_control_info, vbe_mode_info;
     uint16_t vbe_mode, vbe_interface_seg, vbe_interface_off, vbe_interface_len;
-};
-
-struct mb_module {
-    uint32_t start, end, string, reserved;
 };
 
 /* The memory map entry: `size` counts the 20 bytes after it. */
@@ -61,9 +57,7 @@ struct mb_mmap {
 #define MMAP_MAX 128
 struct info_area {
     struct mb_info mbi;
-    struct mb_module mod;
     char name[16];
-    char mod_string[8];
     char cmdline[CMDLINE_MAX];
     struct mb_mmap mmap[MMAP_MAX];
 };
@@ -88,8 +82,6 @@ struct elf_phdr {
 #define E820_RAM 1u
 #define ONE_MIB 0x100000u
 #define FOUR_GIB 0x100000000ull
-#define PAGE_SIZE 4096u
-#define PART_LINUX 0x83
 
 static uint32_t boot_drive;
 static struct info_area *const info = (struct info_area *)MBI_ADDR;
@@ -274,11 +266,6 @@ static bool fits(uint64_t base, uint64_t len)
     return base >= ONE_MIB && base + len <= FOUR_GIB && base + len <= usable_end(base);
 }
 
-static uint32_t page_up(uint32_t a)
-{
-    return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-}
-
 /* ---- disk ---- */
 
 /* INT 13h AH=42h (EDD 3.0, 7.1.2), count sectors at lba to seg:0. The MBR
@@ -373,12 +360,11 @@ static const struct elf_phdr *phdr(const uint8_t *f, const struct elf_header *e,
 }
 
 /* Copy each PT_LOAD segment to its physical address and zero the rest of
- * its memory size (System V ABI, "Program Loading"). Returns the end of
- * the highest one. */
-static uint32_t load_segments(const struct boot_config *c, const uint8_t *f,
+ * its memory size (System V ABI, "Program Loading"). */
+static void load_segments(const struct boot_config *c, const uint8_t *f,
                               const struct elf_header *e)
 {
-    uint32_t end = 0;
+    bool any = false;
     for (unsigned k = 0; k < e->phnum; k++) {
         const struct elf_phdr *p = phdr(f, e, k);
         if (p->type != PT_LOAD || p->memsz == 0)
@@ -391,12 +377,10 @@ static uint32_t load_segments(const struct boot_config *c, const uint8_t *f,
         load_range(c->kernel_lba, p->offset, p->filesz, p->paddr);
         if (p->memsz > p->filesz)
             pm_copy(p->paddr + p->filesz, 0, p->memsz - p->filesz);
-        if (p->paddr + p->memsz > end)
-            end = p->paddr + p->memsz;
+        any = true;
     }
-    if (end == 0)
+    if (!any)
         fail("the kernel has no loadable segments");
-    return end;
 }
 
 /* The entry point is physical (the kernel starts with paging off). A
@@ -416,7 +400,7 @@ static uint32_t entry_point(const uint8_t *f, const struct elf_header *e)
     fail("the kernel's entry point 0x%x lies outside its segments", e->entry);
 }
 
-static uint32_t load_kernel(const struct boot_config *c, uint32_t *end)
+static uint32_t load_kernel(const struct boot_config *c)
 {
     uint32_t head = c->kernel_size < ELF_BUF_SIZE ? c->kernel_size : ELF_BUF_SIZE;
     const uint8_t *f = (const uint8_t *)ELF_BUF;
@@ -424,25 +408,8 @@ static uint32_t load_kernel(const struct boot_config *c, uint32_t *end)
     const struct elf_header *e = check_elf(f, head);
     check_multiboot(f, head);
     uint32_t entry = entry_point(f, e);
-    *end = load_segments(c, f, e);
+    load_segments(c, f, e);
     return entry;
-}
-
-/* Partition 1, whole, on the first page after the kernel: module 0. */
-static void load_root(uint32_t kernel_end)
-{
-    const struct mbr_part *p = (const struct mbr_part *)(MBR_ADDR + PART_TABLE_OFF);
-    if (p->type == 0 || p->sectors == 0)
-        fail("no partition 1 in the partition table (the root file system)");
-    if (p->type != PART_LINUX)
-        fail("partition 1 has type 0x%x, not 0x83 (Linux: the ext2 root)", p->type);
-    uint32_t start = page_up(kernel_end);
-    uint64_t len = (uint64_t)p->sectors * SECTOR;
-    if (!fits(start, len))
-        fail("out of memory: partition 1 (%u KiB) does not fit in RAM after the kernel",
-             p->sectors / 2);
-    load_range(p->lba, 0, (uint32_t)len, start);
-    info->mod = (struct mb_module){start, start + (uint32_t)len, (uint32_t)info->mod_string, 0};
 }
 
 /* ---- the information block ---- */
@@ -461,18 +428,14 @@ static void build_info(const struct boot_config *c)
     struct bios_regs r = {0};
     bios_int(0x12, &r);   /* conventional memory in KiB (below the EBDA) */
     copy_string(info->name, "isola-boot", sizeof info->name);
-    copy_string(info->mod_string, "root", sizeof info->mod_string);
     copy_string(info->cmdline, c->cmdline, sizeof info->cmdline);
-    m->flags = MBI_MEMORY | MBI_BOOT_DEVICE | MBI_CMDLINE | MBI_MODS | MBI_MMAP |
-               MBI_LOADER_NAME;
+    m->flags = MBI_MEMORY | MBI_BOOT_DEVICE | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
     m->mem_lower = r.eax & 0xFFFF;
     m->mem_upper = (uint32_t)((usable_end(ONE_MIB) - ONE_MIB) >> 10);
     /* Drive, then partition 1 (numbered from 0) holding the root; no
      * sub-partitions (spec 3.3, boot_device). */
     m->boot_device = boot_drive << 24 | 0x00FFFFu;
     m->cmdline = (uint32_t)info->cmdline;
-    m->mods_count = 1;
-    m->mods_addr = (uint32_t)&info->mod;
     m->mmap_length = mmap_count * sizeof(struct mb_mmap);
     m->mmap_addr = (uint32_t)info->mmap;
     m->boot_loader_name = (uint32_t)info->name;
@@ -480,14 +443,12 @@ static void build_info(const struct boot_config *c)
 
 void stage2_main(uint32_t drive)
 {
-    uint32_t kernel_end;
     boot_drive = drive;
     memset(info, 0, sizeof *info);
     const struct boot_config *c = config();
     a20_enable();
     memory_map();
-    uint32_t entry = load_kernel(c, &kernel_end);
-    load_root(kernel_end);
+    uint32_t entry = load_kernel(c);
     build_info(c);
     enter_kernel(entry, MBI_ADDR);
 }
