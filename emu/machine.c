@@ -824,6 +824,7 @@ static void wire_devices(struct machine *m, const struct machine_config *cfg)
     vga_init(&m->vga, &m->bus, m->ram);
     pci_init(&m->pci, &m->bus);
     ata_init(&m->ata, &m->bus, &m->pci, c, pic_line(m, IRQ_IDE0), m->disk[0], m->disk[1]);
+    ata_set_latency(&m->ata, &m->clock, cfg->disk_latency_ns);
     wire_qemu_platform(m);
     if (cfg->keys) {
         vtimer_init(&m->keys_timer, type_keys, m);

@@ -72,6 +72,7 @@ struct machine_config {
     struct drive_config drive[DRIVES_MAX];
     bool snapshot;
     uint64_t ips;       /* -icount */
+    uint64_t disk_latency_ns;  /* -disk-latency: each DMA command's; 0: none */
     bool realtime;
     bool rtc_fixed;     /* -rtc base=DATE: rtc_base is that time */
     bool rtc_localtime;

@@ -26,7 +26,7 @@
 enum opt_id {
     OPT_KERNEL, OPT_MEM, OPT_APPEND, OPT_LOG_ITEMS, OPT_LOG_FILE, OPT_STATS,
     OPT_NO_REBOOT, OPT_TLB, OPT_INSN_LIMIT, OPT_LOAD, OPT_HELP, OPT_VERSION,
-    OPT_BIOS, OPT_HDA, OPT_HDB, OPT_DRIVE, OPT_SNAPSHOT, OPT_ICOUNT, OPT_REALTIME,
+    OPT_BIOS, OPT_HDA, OPT_HDB, OPT_DRIVE, OPT_SNAPSHOT, OPT_ICOUNT, OPT_REALTIME, OPT_DISK_LATENCY,
     OPT_RTC, OPT_SERIAL, OPT_DISPLAY, OPT_NOGRAPHIC, OPT_SCREENSHOT, OPT_KEYS, OPT_INITRD
 };
 
@@ -55,6 +55,7 @@ static const struct option_def options[] = {
     {"snapshot", OPT_SNAPSHOT, NULL},
     {"icount", OPT_ICOUNT, "IPS"},
     {"realtime", OPT_REALTIME, NULL},
+    {"disk-latency", OPT_DISK_LATENCY, "US"},
     {"rtc", OPT_RTC, "base=WHEN"},
     {"serial", OPT_SERIAL, "DEV"},
     {"display", OPT_DISPLAY, "sdl|none"},
@@ -113,6 +114,9 @@ static const char help_text[] =
     "                   makes runs fully reproducible\n"
     "  -insn-limit N    stop after N instructions (exit status 4); N may end in\n"
     "                   k, M or G (powers of 1000)\n"
+    "  -disk-latency US a bus-master DMA command ends US emulated microseconds\n"
+    "                   (up to 1000000) plus 10 ns a byte after it starts, as a\n"
+    "                   disk's seek and transfer would (default 0: at once)\n"
     "\n"
     "Display and I/O:\n"
     "  -display sdl|none  a window showing the VGA text screen (with keyboard\n"
@@ -298,6 +302,15 @@ static uint64_t parse_ips(const char *s)
     if (!parse_number(s, "kKMG", scale, &v) || v < IPS_MIN || v > 1000000000000ull)
         usage_error("-icount: bad rate '%s' (instructions per second, 1k to 1000G)", s);
     return v;
+}
+
+static uint64_t parse_disk_latency(const char *s)
+{
+    static const uint64_t scale[] = {1};
+    uint64_t v;
+    if (!parse_number(s, "", scale, &v) || v > 1000000)
+        usage_error("-disk-latency: bad time '%s' (microseconds, 0 to 1000000)", s);
+    return v * 1000;
 }
 
 /* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS", UTC. */
@@ -559,6 +572,7 @@ static void apply_option(struct cli *cl, const struct option_def *o, const char 
     case OPT_SNAPSHOT: cl->cfg.snapshot = true; break;
     case OPT_ICOUNT: cl->cfg.ips = parse_ips(arg); break;
     case OPT_REALTIME: cl->cfg.realtime = true; break;
+    case OPT_DISK_LATENCY: cl->cfg.disk_latency_ns = parse_disk_latency(arg); break;
     case OPT_RTC: parse_rtc(&cl->cfg, arg); break;
     case OPT_SERIAL: parse_serial(&cl->cfg, arg); break;
     case OPT_DISPLAY: cl->cfg.display = parse_display(arg); break;

@@ -12,7 +12,8 @@
  *    "previous" slot; HOB (device control bit 7) reads that slot; any
  *    Command Block write clears HOB.
  *  - Commands run to completion when issued (DMA when both the command
- *    and the bus master's start bit are there). INTRQ follows ATA-6
+ *    and the bus master's start bit are there, or a latency later when
+ *    one is set: ata_set_latency). INTRQ follows ATA-6
  *    §9: PIO data-in interrupts before each DRQ block, data-out after
  *    each block but the first and at the end, non-data and DMA commands
  *    at the end. Reading Status, or writing Command, clears it. nIEN
@@ -543,11 +544,47 @@ static void dma_run(struct ata *a)
     }
 }
 
+static bool dma_ready(struct ata *a)
+{
+    return a->xfer == XFER_DMA && (a->bm[0].cmd & BM_CMD_START) &&
+           (pci_command(&a->pci) & PCI_CMD_MASTER);
+}
+
+static void dma_cancel(struct ata *a)
+{
+    if (a->dma_pending)
+        vtimer_cancel(a->clock, &a->dma_timer);
+    a->dma_pending = false;
+}
+
+static void dma_timer_fired(void *opaque, uint64_t now_ns)
+{
+    struct ata *a = opaque;
+    (void)now_ns;
+    a->dma_pending = false;
+    if (dma_ready(a))
+        dma_run(a);
+}
+
 static void dma_try(struct ata *a)
 {
-    if (a->xfer == XFER_DMA && (a->bm[0].cmd & BM_CMD_START) &&
-        (pci_command(&a->pci) & PCI_CMD_MASTER))
+    if (!dma_ready(a) || a->dma_pending)
+        return;
+    if (!a->clock || !a->latency_ns) {
         dma_run(a);
+        return;
+    }
+    a->dma_pending = true;
+    vtimer_arm(a->clock, &a->dma_timer, vclock_now(a->clock) + a->latency_ns +
+               (uint64_t)a->left * SECTOR * ATA_NS_PER_BYTE);
+}
+
+void ata_set_latency(struct ata *a, struct vclock *clock, uint64_t latency_ns)
+{
+    dma_cancel(a);
+    a->clock = clock;
+    a->latency_ns = latency_ns;
+    vtimer_init(&a->dma_timer, dma_timer_fired, a);
 }
 
 static void dma_start(struct ata *a)
@@ -789,6 +826,8 @@ static void devctl_write(struct ata *a, uint8_t v)
     bool was_reset = a->devctl & DC_SRST;
     a->devctl = v;
     if (v & DC_SRST) {
+        if (a->clock)
+            dma_cancel(a);
         a->xfer = XFER_NONE;
         a->intrq = false;
         for (unsigned k = 0; k < 2; k++)
@@ -833,6 +872,8 @@ static void bm_cmd_write(struct ata *a, struct ata_bm *bm, uint8_t v)
 {
     bool start = (v & BM_CMD_START) && !(bm->cmd & BM_CMD_START);
     bm->cmd = v & (BM_CMD_START | BM_CMD_TOMEM);
+    if (!(v & BM_CMD_START) && bm == &a->bm[0] && a->clock)
+        dma_cancel(a);       /* stopped before the data moved: it never will */
     if (!(v & BM_CMD_START))
         bm->status &= (uint8_t)~BM_ST_ACTIVE;
     else if (start)
@@ -939,6 +980,8 @@ static void ide_function_init(struct ata *a, struct pci *pci)
 
 void ata_reset(struct ata *a)
 {
+    if (a->clock)
+        dma_cancel(a);
     for (unsigned k = 0; k < 2; k++) {
         struct ata_drive *d = &a->drive[k];
         d->multiple = ATA_MAX_MULTIPLE;

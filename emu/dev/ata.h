@@ -4,7 +4,11 @@
  * function (00:01.1) whose BAR4 holds the bus-master IDE registers.
  *
  * Rules kept here:
- *  - Commands complete at once: BSY is never seen by the guest.
+ *  - Commands complete at once (BSY is never seen by the guest), but for
+ *    DMA with a latency set (ata_set_latency, isola -disk-latency): then
+ *    the bus master moves the data and interrupts that much emulated
+ *    time after it is started, DRQ and Active set meanwhile, as a real
+ *    disk's seek and transfer would, so a driver's overlap shows.
  *  - Guest addresses, LBAs and PRD tables are untrusted: anything out of
  *    range ends the command with an error status, never a host fault.
  *  - DMA touches guest memory only inside c->ram, skips ROM, and tells
@@ -19,6 +23,7 @@
 #include "cpu.h"
 #include "dev/irq.h"
 #include "dev/pci.h"
+#include "vtime.h"
 
 struct blockdev;
 
@@ -71,6 +76,10 @@ struct ata {
     uint8_t buf[ATA_MAX_MULTIPLE * 512];
 
     struct ata_bm bm[2];            /* [0] primary; [1] inert storage */
+    struct vclock *clock;           /* NULL: DMA completes when started */
+    uint64_t latency_ns;            /* per DMA command, plus ATA_NS_PER_BYTE */
+    struct vtimer dma_timer;
+    bool dma_pending;               /* the timer will run the transfer */
     uint16_t bm_base;
     bool bm_mapped;
     uint8_t stage[ATA_STAGE_SECTORS * 512];
@@ -81,5 +90,9 @@ void ata_init(struct ata *a, struct bus *b, struct pci *pci, cpu_t *cpu,
               struct blockdev *slave);
 /* Hardware reset (power-on state of both devices and the bus master). */
 void ata_reset(struct ata *a);
+/* DMA commands take latency_ns plus ATA_NS_PER_BYTE per byte of emulated
+ * time on clock; 0 makes them complete at once again. */
+#define ATA_NS_PER_BYTE 10          /* 100 MB/s */
+void ata_set_latency(struct ata *a, struct vclock *clock, uint64_t latency_ns);
 
 #endif

@@ -22,6 +22,11 @@
  *  - 48-bit commands when the disk has them (IDENTIFY word 83 bit 10),
  *    28-bit otherwise; never more than BIO_MAX_SECTORS per command.
  *  - Probing (IDENTIFY) polls with nIEN set, before IRQ 14 is enabled.
+ *  - The buffer cache's reads and writes are checked against the disk's
+ *    size here; bios (aio) only against what the command can address:
+ *    partitions check their own range (fs/part.c), and a raw read of the
+ *    whole disk past its end is refused by the disk, which is the error
+ *    path the tests take.
  */
 #include "ata.h"
 #include "errno.h"
@@ -394,7 +399,10 @@ static int ata_submit(struct blockdev *d, struct bio *b)
             bytes += b->seg[i].len;
         if (bytes != b->count * SECTOR_SIZE)
             return -EINVAL;
-        if (!in_range(d, b->sector, b->count))
+        /* What the task file can address; the disk checks its own end
+         * (IDNF, ATA-6 6.2), so a raw request past it ends in -EIO too. */
+        uint64_t limit = dk->lba48 ? 1ull << 48 : 1ull << 28;
+        if (b->sector >= limit || b->count > limit - b->sector)
             return -EIO;
     }
     b->unit = dk->unit;

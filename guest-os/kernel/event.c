@@ -50,6 +50,11 @@ struct object *event_create(unsigned flags)
     return &e->obj;
 }
 
+bool object_is_event(const struct object *o)
+{
+    return o->ops == &event_ops;
+}
+
 void event_signal(struct object *o)
 {
     struct event *e = container_of(o, struct event, obj);

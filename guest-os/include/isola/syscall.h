@@ -130,6 +130,35 @@
  *   1040-1059 channels and the exchange heap
  *   1060-1069 tracing and benchmarks */
 
+/* Asynchronous I/O (kernel/fs/aio.c): the call checks everything, starts
+ * the transfer and returns a request id at once; when the transfer is
+ * over, the kernel sets the event (from the disk's interrupt), and
+ * aio_result gives its outcome.
+ *   aio_read(int fd, void *buf, size_t len, uint32_t off_lo,
+ *            uint32_t off_hi, int event) -> id > 0
+ *   aio_write(same arguments) -> id > 0
+ *       fd: a regular file open for reading (writing); off: the file
+ *       offset, 64 bits in two words; buf: memory the caller may write
+ *       (read); event: an event handle. len <= AIO_MAX_LEN. At most
+ *       AIO_MAX_PER_PROC requests per process at once (-EAGAIN).
+ *       Reads stop at the end of the file; writes extend it.
+ *   aio_result(int id) -> the bytes moved, or -errno of the transfer
+ *       (-EIO when the disk failed), or -EINPROGRESS while it runs. A
+ *       result that is returned releases the id.
+ *   aio_disk_read(unsigned disk, uint32_t sector_lo, uint32_t sector_hi,
+ *            void *buf, size_t len, int event) -> id > 0
+ *       a raw read of whole sectors of disk 0 (hda) or 1 (hdb), bypassing
+ *       the file system; only the disk itself checks the range, so a read
+ *       past its end reaches it and fails with -EIO. len: a multiple of
+ *       512, buf: 2-byte aligned. */
+#define SYS_aio_read        1020
+#define SYS_aio_write       1021
+#define SYS_aio_result      1022
+#define SYS_aio_disk_read   1023
+
+#define AIO_MAX_LEN         (1u << 20)
+#define AIO_MAX_PER_PROC    64
+
 /* proc_list(struct isola_procinfo *buf, unsigned max) -> how many
  * processes exist (at most max are written), for ps. */
 #define SYS_proc_list       1010

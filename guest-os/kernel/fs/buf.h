@@ -34,6 +34,9 @@ int bcache_set_block_size(struct blockdev *d, uint32_t size);
 /* The block's buffer with its contents, or NULL (I/O error, cache full:
  * a console line says which). */
 struct buf *bread(struct blockdev *d, uint32_t blockno);
+/* The block's buffer when the cache holds its contents, else NULL:
+ * never reads the device. */
+struct buf *bpeek(struct blockdev *d, uint32_t blockno);
 /* The block's buffer filled with zeros and dirty, without reading the
  * device: for blocks just allocated. NULL when the cache is full. */
 struct buf *bnew(struct blockdev *d, uint32_t blockno);

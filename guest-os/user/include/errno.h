@@ -53,5 +53,6 @@ int *__errno_location(void);
 #define ENOTSUP 95
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+#define EINPROGRESS 115
 
 #endif

@@ -1,4 +1,4 @@
-/* isola.h: isola's own calls (events, proc_list) and the thread library:
+/* isola.h: isola's own calls (events, proc_list, asynchronous I/O) and the thread library:
  * threads, futexes and a futex mutex. On Linux the isola-only calls
  * return -1 with errno ENOSYS; threads work on both. */
 #ifndef _ISOLA_H
@@ -14,6 +14,15 @@ int event_reset(int h);
 int event_wait(int h, int timeout_ms);
 int event_wait_many(const int *hs, unsigned n, unsigned flags, int timeout_ms);
 int proc_list(struct isola_procinfo *buf, unsigned max);
+
+/* Asynchronous I/O: a request id (> 0), or -1 and errno; the event is set
+ * when the transfer is over, then aio_result gives the bytes moved (or
+ * -1 and errno: EIO, EINPROGRESS while it runs). */
+int aio_read(int fd, void *buf, size_t len, off_t off, int event);
+int aio_write(int fd, const void *buf, size_t len, off_t off, int event);
+long aio_result(int id);
+/* A raw read of whole sectors of disk 0 (hda) or 1 (hdb). */
+int aio_disk_read(unsigned disk, unsigned long long sector, void *buf, size_t len, int event);
 
 typedef struct thread *thread_t;
 int thread_create(thread_t *t, void *(*fn)(void *), void *arg);

@@ -32,3 +32,27 @@ int proc_list(struct isola_procinfo *buf, unsigned max)
 {
     return __sysret(SYS2(SYS_proc_list, buf, max));
 }
+
+/* The 64-bit offset goes in two registers, low word first. */
+int aio_read(int fd, void *buf, size_t len, off_t off, int event)
+{
+    unsigned long long o = (unsigned long long)off;
+    return __sysret(SYS6(SYS_aio_read, fd, buf, len, (unsigned)o, (unsigned)(o >> 32), event));
+}
+
+int aio_write(int fd, const void *buf, size_t len, off_t off, int event)
+{
+    unsigned long long o = (unsigned long long)off;
+    return __sysret(SYS6(SYS_aio_write, fd, buf, len, (unsigned)o, (unsigned)(o >> 32), event));
+}
+
+long aio_result(int id)
+{
+    return __sysret(SYS1(SYS_aio_result, id));
+}
+
+int aio_disk_read(unsigned disk, unsigned long long sector, void *buf, size_t len, int event)
+{
+    return __sysret(SYS6(SYS_aio_disk_read, disk, (unsigned)sector, (unsigned)(sector >> 32),
+                         buf, len, event));
+}

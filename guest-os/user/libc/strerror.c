@@ -48,6 +48,7 @@ static const char *const msgs[] = {
     [ELOOP] = "Too many levels of symbolic links",
     [ENOMSG] = "No message of desired type",
     [EOVERFLOW] = "Value too large for defined data type",
+    [EINPROGRESS] = "Operation now in progress",
     [EILSEQ] = "Invalid or incomplete multibyte or wide character",
     [ENOTSUP] = "Operation not supported",
     [ETIMEDOUT] = "Connection timed out",
