@@ -1,13 +1,18 @@
-/* disktests [write|verify|aio|all]: the disk driver, the root file
+/* disktests [write|verify|files|aio|churn [ROUNDS]|all]: the disk driver, the root file
  * system on the disk, and asynchronous I/O, tested from a user program
  * (the usertests convention: one line per test, "ALL TESTS PASSED" at
  * the end when every one did).
  *
  *   write    writes the files of /disk (small, one block, indirect and
- *            double-indirect blocks, sparse), calls sync and says so:
- *            "disktests: sync returned". A host test then powers off,
- *            or kills the emulator, and checks the image.
+ *            double-indirect blocks, sparse), prints the cksum(1) CRC and
+ *            size each must have ("disktests: cksum PATH CRC SIZE",
+ *            computed from the pattern, not read back), calls sync and
+ *            says so: "disktests: sync returned". A host test then powers
+ *            off, or kills the emulator, and checks the image.
  *   verify   reads them back: what a second boot of the image must see.
+ *   files    write, then verify.
+ *   churn    keeps changing /churn (files made, grown, removed) without
+ *            sync, for the power-cut test to cut into.
  *   aio      the asynchronous I/O tests: arguments refused up front, a
  *            computation that runs while a read is in flight, many
  *            requests in flight at once, holes, partial and odd-address
@@ -68,6 +73,35 @@ static long long mismatch(const uint8_t *buf, uint32_t seed, uint64_t off, size_
 }
 
 static uint8_t big[1024 * KIB] __attribute__((aligned(4096)));
+
+/* cksum(1): CRC-32 (polynomial 0x04C11DB7, most significant bit first)
+ * of the bytes, then of the length, least significant byte first,
+ * complemented (POSIX, cksum). */
+static uint32_t crc_table[256];
+
+static uint32_t crc_add(uint32_t crc, uint8_t b)
+{
+    if (!crc_table[1]) {
+        for (uint32_t i = 0; i < 256; i++) {
+            uint32_t c = i << 24;
+            for (int k = 0; k < 8; k++)
+                c = (c & 0x80000000u) ? (c << 1) ^ 0x04C11DB7u : c << 1;
+            crc_table[i] = c;
+        }
+    }
+    return (crc << 8) ^ crc_table[(crc >> 24) ^ b];
+}
+
+/* The cksum of a file of `off` zero bytes, then len pattern bytes. */
+static uint32_t expected_cksum(uint32_t seed, uint64_t off, size_t len)
+{
+    uint32_t crc = 0;
+    for (uint64_t i = 0; i < off + len; i++)
+        crc = crc_add(crc, i < off ? 0 : pattern(seed, i));
+    for (uint64_t n = off + len; n; n >>= 8)
+        crc = crc_add(crc, (uint8_t)n);
+    return ~crc;
+}
 
 /* Writes n pattern bytes at off of path (created), in pieces of at most
  * 64 KiB, through write(2). */
@@ -130,9 +164,29 @@ static void do_write(void)
         char what[64];
         snprintf(what, sizeof what, "write %s", f->path);
         check(write_file(f->path, f->seed, f->off, f->len, O_TRUNC), what);
+        printf("disktests: cksum %s %u %llu\n", f->path,
+               (unsigned)expected_cksum(f->seed, f->off, f->len),
+               (unsigned long long)(f->off + f->len));
     }
     sync();
     printf("disktests: sync returned\n");
+}
+
+/* Unsynced changes for a power cut to land in: files made, extended
+ * and removed, for `rounds` rounds. */
+static void do_churn(int rounds)
+{
+    mkdir("/churn", 0755);
+    for (int r = 0; r < rounds; r++) {
+        char path[32];
+        snprintf(path, sizeof path, "/churn/f%d", r % 16);
+        write_file(path, (uint32_t)r, (uint64_t)(r % 7) * 3000, 20 * KIB + (size_t)r * 100, 0);
+        if (r % 5 == 4) {
+            snprintf(path, sizeof path, "/churn/f%d", (r * 7) % 16);
+            unlink(path);
+        }
+    }
+    printf("disktests: churn done\n");
 }
 
 static void do_verify(void)
@@ -335,6 +389,12 @@ int main(int argc, char **argv)
         do_write();
     } else if (!strcmp(what, "verify")) {
         do_verify();
+    } else if (!strcmp(what, "files")) {
+        do_write();
+        do_verify();
+    } else if (!strcmp(what, "churn")) {
+        do_churn(argc > 2 ? atoi(argv[2]) : 200);
+        return 0;
     } else if (!strcmp(what, "aio")) {
         do_write();
         do_aio();
@@ -343,7 +403,7 @@ int main(int argc, char **argv)
         do_verify();
         do_aio();
     } else {
-        usage("disktests [write|verify|aio|all]");
+        usage("disktests [write|verify|files|aio|churn [ROUNDS]|all]");
     }
     if (failures) {
         printf("disktests: %d FAILED\n", failures);
