@@ -3,7 +3,8 @@
  * through their ports, as a driver would: IDENTIFY, PIO in and out,
  * READ/WRITE MULTIPLE, LBA48 through the HOB registers, CHS, errors
  * (IDNF, ABRT, UNC), software reset, nIEN, bus-master DMA in both
- * directions and with bad PRD tables, the PIIX3 IDE function's config.
+ * directions, after a latency on the virtual clock and with bad PRD
+ * tables, the PIIX3 IDE function's config.
  *
  * Rules kept here: no CPU runs. A fake block device (a buffer, or a
  * pattern for disks too large to hold) stands in for emu/disk, and a
@@ -20,6 +21,7 @@
 #include "dev/ata.h"
 #include "dev/pci.h"
 #include "disk/block.h"
+#include "vtime.h"
 
 #include "check.h"
 
@@ -571,6 +573,51 @@ static void test_dma(void)
     outb(bm + 2, 0x24);
 }
 
+/* With a latency (isola -disk-latency) the transfer waits for the
+ * virtual clock: nothing moves and no IRQ until latency + 10 ns a byte
+ * have passed; a bus master stopped before then never moves the data. */
+static void test_dma_latency(void)
+{
+    const uint16_t bm = 0xC000;
+    static uint64_t icount;
+    static struct vclock clock;
+    machine(&disk, NULL);
+    icount = 0;
+    vclock_init(&clock, &icount, 1000000000ull, false);   /* 1 ns an instruction */
+    ata_set_latency(&ata, &clock, 50000);
+    uint32_t a[] = {0x20000}, l[] = {1024};
+    memset(cpu->ram + 0x20000, 0, 1024);
+    prd(0x1000, a, l, 1);
+    outl(bm + 4, 0x1000);
+    outb(bm, 0x08);
+    lba28(20, 2, 0);
+    outb(0x1F7, 0xC8);
+    outb(bm, 0x09);
+    uint64_t due = 50000 + 1024 * ATA_NS_PER_BYTE;
+    CHECK(!irq_level && (inb(bm + 2) & 0x05) == 0x01);    /* active, no interrupt */
+    icount = due - 1;
+    vclock_run_expired(&clock);
+    CHECK(!irq_level && cpu->ram[0x20000] == 0);
+    icount = due;
+    vclock_run_expired(&clock);
+    CHECK(irq_level && (inb(bm + 2) & 0x05) == 0x04);
+    CHECK(memcmp(cpu->ram + 0x20000, disk.data + 20 * 512, 1024) == 0);
+    CHECK(inb(0x1F7) == 0x50);
+    outb(bm, 0x08);
+    outb(bm + 2, 0x04);
+
+    /* stopped early: the timer is cancelled, the data never arrive */
+    memset(cpu->ram + 0x20000, 0, 1024);
+    lba28(30, 2, 0);
+    outb(0x1F7, 0xC8);
+    outb(bm, 0x09);
+    outb(bm, 0x08);
+    icount += 10 * due;
+    vclock_run_expired(&clock);
+    CHECK(!irq_level && cpu->ram[0x20000] == 0);
+    ata_set_latency(&ata, NULL, 0);
+}
+
 static void test_dma_errors(void)
 {
     const uint16_t bm = 0xC000;
@@ -723,6 +770,7 @@ int main(void)
     test_lba48();
     test_reset_and_nien();
     test_dma();
+    test_dma_latency();
     test_dma_errors();
     test_slave();
     printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
