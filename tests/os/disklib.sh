@@ -105,6 +105,7 @@ disk_run() {
     fi
     tr -d '\r' <"$out.raw" >"$out"
     reject 'panic'
+    reject 'Sanitizer|runtime error:'
 }
 
 disk_boot() {
