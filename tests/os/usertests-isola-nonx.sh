@@ -3,6 +3,7 @@
 # data, heap, stack and writable mappings can then be executed, and the
 # four no-execute tests must say so ("skipped: no NX") instead of
 # failing; everything else still passes.
+OS_TIMEOUT=${OS_TIMEOUT:-300}     # a whole run takes 5 to 15 s
 . "${srcdir:-.}/tests/os/lib.sh"
 os_run isola-kernel 'usertests
 ' -append nx=off

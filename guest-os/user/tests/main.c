@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include "usertests.h"
 
-#define TEST_TIMEOUT_MS (300 * 1000)
+#define TEST_TIMEOUT_MS (60 * 1000)        /* the longest test takes about 2 s */
 
 static const struct test *const groups[] = {
     proc_tests, mem_tests, thread_tests, event_tests, time_tests,
