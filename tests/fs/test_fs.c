@@ -15,6 +15,9 @@
  *   test_fs full IMAGE             filling the file system up
  *   test_fs mkcorrupt IMAGE KIND OUT   damage a copy of IMAGE
  *   test_fs corrupt IMAGE KIND     use a damaged image: errors, no crash
+ *   test_fs statfs IMAGE           statfs64, fstatfs64 and utimensat (prints
+ *                                  the counts for the script)
+ *   test_fs statfs-verify IMAGE    after `statfs`: the times it set
  *   test_fs gen FILE SIZE SEED     write SIZE pseudo-random bytes (staging)
  *
  * The exit status is 0 when every check passed, else 1.
@@ -26,7 +29,8 @@
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: test_fs read|write|verify|model|mkcorrupt|corrupt IMAGE [ARG...]\n");
+    fprintf(stderr, "usage: test_fs read|write|verify|model|statfs|statfs-verify|mkcorrupt|corrupt "
+                    "IMAGE [ARG...]\n");
     exit(99);
 }
 
@@ -47,7 +51,8 @@ int main(int argc, char **argv)
 {
     if (argc == 5 && strcmp(argv[1], "gen") == 0)
         return gen(argv[2], strtoul(argv[3], NULL, 0), (uint32_t)strtoul(argv[4], NULL, 0));
-    if (argc < 4 && !(argc == 3 && (!strcmp(argv[1], "model") || !strcmp(argv[1], "full"))))
+    if (argc < 4 && !(argc == 3 && (!strcmp(argv[1], "model") || !strcmp(argv[1], "full") ||
+                                    !strncmp(argv[1], "statfs", 6))))
         usage();
     const char *mode = argv[1], *image = argv[2];
     img_load(image);
@@ -64,6 +69,11 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "full") == 0) {
         scenario_full();
         img_save(image);
+    } else if (strcmp(mode, "statfs") == 0) {
+        scenario_statfs();
+        img_save(image);
+    } else if (strcmp(mode, "statfs-verify") == 0) {
+        scenario_statfs_verify();
     } else if (strcmp(mode, "mkcorrupt") == 0 && argc == 5) {
         scenario_mkcorrupt(argv[3], argv[4]);
     } else if (strcmp(mode, "corrupt") == 0) {

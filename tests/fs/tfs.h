@@ -133,6 +133,8 @@ int scenario_verify(const char *outdir);
 int scenario_model(uint32_t seed);
 int scenario_full(void);
 int scenario_mkcorrupt(const char *kind, const char *out);
+int scenario_statfs(void);
+int scenario_statfs_verify(void);
 int scenario_corrupt(const char *kind);
 
 #endif

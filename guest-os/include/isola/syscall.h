@@ -95,8 +95,11 @@
 #define SYS_set_tid_address 258
 #define SYS_clock_gettime   265
 #define SYS_clock_nanosleep 267
+#define SYS_statfs64        268
+#define SYS_fstatfs64       269
 #define SYS_tgkill          270
 #define SYS_openat          295
+#define SYS_utimensat       320
 #define SYS_pipe2           331
 
 /* ---- isola's own calls ---- */

@@ -77,6 +77,8 @@ int ext2_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct ext2_group_desc *group_desc(uint32_t g, struct buf **bp);
 uint32_t group_first_block(uint32_t g);
 uint32_t group_nblocks(uint32_t g);
+/* Whether group g keeps a copy of the superblock and descriptors. */
+bool group_has_super(uint32_t g);
 /* 0 when b may be a data or indirect block (of inode ino, when not 0),
  * else -EIO and a console line. */
 int block_check(uint32_t b, uint32_t ino);

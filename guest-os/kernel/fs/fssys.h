@@ -20,6 +20,12 @@ long sys_open(const uint32_t *arg);
 long sys_creat(const uint32_t *arg);
 long sys_openat(const uint32_t *arg);
 long sys_mknod(const uint32_t *arg);
+/* The start of a path relative to dirfd: NULL for AT_FDCWD, else the
+ * directory behind the handle, whose object is held through *held until
+ * the caller puts it. -EBADF, -ENOTDIR. */
+struct object;
+struct inode;
+int dirfd_base(int dirfd, struct object **held, struct inode **base);
 /* sysstat.c */
 long sys_stat64(const uint32_t *arg);
 long sys_lstat64(const uint32_t *arg);
@@ -39,5 +45,10 @@ long sys_chdir(const uint32_t *arg);
 long sys_getcwd(const uint32_t *arg);
 long sys_umask(const uint32_t *arg);
 long sys_sync(const uint32_t *arg);
+/* sysstatfs.c */
+long sys_statfs64(const uint32_t *arg);
+long sys_fstatfs64(const uint32_t *arg);
+/* sysutime.c */
+long sys_utimensat(const uint32_t *arg);
 
 #endif

@@ -73,7 +73,7 @@ static bool power_of(uint32_t n, uint32_t base)
 
 /* With sparse_super only groups 0, 1 and powers of 3, 5 and 7 keep a
  * copy of the superblock and descriptors ("Superblock" / sparse). */
-static bool group_has_super(uint32_t g)
+bool group_has_super(uint32_t g)
 {
     if (g <= 1 || !(fs.sb.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER))
         return true;

@@ -48,5 +48,8 @@ const struct syscall_def fs_syscalls[] = {
     SYSCALL_DEF(getcwd),
     SYSCALL_DEF(umask),
     SYSCALL_DEF(sync),
+    SYSCALL_DEF(statfs64),
+    SYSCALL_DEF(fstatfs64),
+    SYSCALL_DEF(utimensat),
     {0, 0, 0},
 };

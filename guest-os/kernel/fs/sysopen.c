@@ -120,7 +120,7 @@ static int open_object(struct inode *base, const char *path, unsigned flags, uin
 
 /* The directory behind handle dirfd, held through *held; NULL for the
  * working directory. */
-static int dirfd_base(int dirfd, struct object **held, struct inode **base)
+int dirfd_base(int dirfd, struct object **held, struct inode **base)
 {
     *held = NULL;
     *base = NULL;

@@ -29,6 +29,7 @@
 #define FD_CLOEXEC 1
 
 #define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
 
 int open(const char *path, int flags, ...);
 int creat(const char *path, mode_t mode);

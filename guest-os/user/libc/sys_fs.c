@@ -1,14 +1,17 @@
 /* sys_fs.c: wrappers for the calls on names in the file system. stat and
- * friends use the stat64 calls, whose struct is our struct stat. */
+ * friends use the stat64 calls, whose struct is our struct stat; statfs
+ * and fstatfs the statfs64 calls; futimens is utimensat with no path. */
 #include <dirent.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 #include "libc.h"
 
 _Static_assert(sizeof(struct stat) == 96, "struct stat must match Linux i386 stat64");
 _Static_assert(offsetof(struct stat, st_size) == 44, "st_size offset");
 _Static_assert(offsetof(struct stat, st_ino) == 88, "st_ino offset");
+_Static_assert(sizeof(struct statfs) == 84, "struct statfs must match Linux i386 statfs64");
 
 int stat(const char *restrict path, struct stat *restrict st)
 {
@@ -85,4 +88,24 @@ int remove(const char *path)
 int getdents64(int fd, void *buf, size_t n)
 {
     return __sysret(SYS3(SYS_getdents64, fd, buf, n));
+}
+
+int statfs(const char *path, struct statfs *buf)
+{
+    return __sysret(SYS3(SYS_statfs64, path, sizeof *buf, buf));
+}
+
+int fstatfs(int fd, struct statfs *buf)
+{
+    return __sysret(SYS3(SYS_fstatfs64, fd, sizeof *buf, buf));
+}
+
+int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags)
+{
+    return __sysret(SYS4(SYS_utimensat, dirfd, path, times, flags));
+}
+
+int futimens(int fd, const struct timespec times[2])
+{
+    return __sysret(SYS4(SYS_utimensat, fd, 0, times, 0));
 }

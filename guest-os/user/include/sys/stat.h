@@ -1,5 +1,6 @@
 /* sys/stat.h: struct stat laid out as Linux's i386 struct stat64, which
- * the stat64/lstat64/fstat64 calls fill in; file modes; mkdir, umask. */
+ * the stat64/lstat64/fstat64 calls fill in; file modes; mkdir, umask;
+ * setting a file's times (utimensat). */
 #ifndef _SYS_STAT_H
 #define _SYS_STAT_H
 
@@ -63,8 +64,16 @@ struct stat {
 int stat(const char *restrict path, struct stat *restrict st);
 int lstat(const char *restrict path, struct stat *restrict st);
 int fstat(int fd, struct stat *st);
+/* tv_nsec values for utimensat and futimens: now, and leave alone */
+#define UTIME_NOW ((1l << 30) - 1l)
+#define UTIME_OMIT ((1l << 30) - 2l)
+
 int mkdir(const char *path, mode_t mode);
 int mknod(const char *path, mode_t mode, dev_t dev);
 mode_t umask(mode_t mask);
+/* times[0] is the access time, times[1] the modification time; NULL
+ * sets both to now. flags: 0 or AT_SYMLINK_NOFOLLOW (fcntl.h). */
+int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags);
+int futimens(int fd, const struct timespec times[2]);
 
 #endif
