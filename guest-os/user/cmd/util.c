@@ -1,6 +1,8 @@
-/* util.c: messages and number parsing for the tools. warn() appends the
- * errno text; die() exits with status 1; usage() prints the synopsis
- * after a bad option and exits with status 1 (coreutils uses 1 too). */
+/* util.c: messages, number parsing, memory, paths and input for the
+ * tools. warn() appends the errno text; die() exits with status 1;
+ * usage() prints the synopsis after a bad option and exits with status 1
+ * (coreutils uses 1 too). Nothing here has a fixed size limit: buffers
+ * grow as a line or a file needs. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,5 +85,139 @@ int write_all(int fd, const void *buf, size_t n)
         p += k;
         n -= (size_t)k;
     }
+    return 0;
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+char *path_join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    int slash = dl > 0 && dir[dl - 1] != '/';
+    char *p = xmalloc(dl + (size_t)slash + nl + 1);
+    memcpy(p, dir, dl);
+    if (slash)
+        p[dl] = '/';
+    memcpy(p + dl + (size_t)slash, name, nl + 1);
+    return p;
+}
+
+char *path_base(const char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    if (n == 0)
+        return xstrdup(".");
+    if (n == 1 && path[0] == '/')
+        return xstrdup("/");
+    size_t b = n;
+    while (b > 0 && path[b - 1] != '/')
+        b--;
+    char *p = xmalloc(n - b + 1);
+    memcpy(p, path + b, n - b);
+    p[n - b] = 0;
+    return p;
+}
+
+void reader_init(struct reader *r, int fd)
+{
+    memset(r, 0, sizeof *r);
+    r->fd = fd;
+}
+
+/* Room for at least 64 KiB more after the unread bytes, moved to the front. */
+static void reader_make_room(struct reader *r)
+{
+    size_t left = r->end - r->start;
+    if (r->start > 0) {
+        memmove(r->buf, r->buf + r->start, left);
+        r->start = 0;
+        r->end = left;
+    }
+    if (r->cap - r->end < 65536) {
+        r->cap = r->cap ? r->cap * 2 : 65536 * 2;
+        r->buf = xrealloc(r->buf, r->cap);
+    }
+}
+
+int reader_line(struct reader *r, char **line, size_t *len, int *nl)
+{
+    size_t scanned = 0;        /* bytes after start already known to hold no newline */
+    for (;;) {
+        char *p = r->buf ? memchr(r->buf + r->start + scanned, '\n',
+                                  r->end - r->start - scanned) : NULL;
+        if (p || (r->eof && r->end > r->start)) {
+            size_t n = p ? (size_t)(p - (r->buf + r->start)) : r->end - r->start;
+            *line = r->buf + r->start;
+            *len = n;
+            *nl = p != NULL;
+            r->start += n + (p != NULL);
+            return 1;
+        }
+        if (r->eof)
+            return 0;
+        scanned = r->end - r->start;
+        reader_make_room(r);
+        ssize_t k = read(r->fd, r->buf + r->end, r->cap - r->end);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return -1;
+        if (k == 0)
+            r->eof = 1;
+        r->end += (size_t)k;
+    }
+}
+
+void reader_free(struct reader *r)
+{
+    free(r->buf);
+    r->buf = NULL;
+}
+
+int read_all(int fd, char **buf, size_t *len)
+{
+    size_t cap = 65536, n = 0;
+    char *b = xmalloc(cap);
+    for (;;) {
+        if (cap - n < 65536) {
+            cap *= 2;
+            b = xrealloc(b, cap);
+        }
+        ssize_t k = read(fd, b + n, cap - n - 1);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            free(b);
+            return -1;
+        }
+        if (k == 0)
+            break;
+        n += (size_t)k;
+    }
+    b[n] = 0;
+    *buf = b;
+    *len = n;
     return 0;
 }

@@ -1,5 +1,7 @@
 /* util.h: what the tools share: error messages that name the program
- * (as coreutils prints them), and careful number parsing. */
+ * (as coreutils prints them), careful number parsing, memory that is
+ * there or the program dies saying so, path names, and reading input
+ * of any size (whole, or a line at a time, with no limit on a line). */
 #ifndef UTIL_H
 #define UTIL_H
 
@@ -14,5 +16,34 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void usage(const char *text);
 int parse_count(const char *s, long long *out);
 int write_all(int fd, const void *buf, size_t n);
+
+/* malloc, realloc and strdup that die with "out of memory" rather than
+ * return NULL. */
+void *xmalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* dir + "/" + name, malloc'd (no doubled slash after a dir ending in /). */
+char *path_join(const char *dir, const char *name);
+/* The last component of path, without trailing slashes, malloc'd
+ * ("/" for "/", "." for ""). */
+char *path_base(const char *path);
+
+/* Reading lines of any length from a descriptor. */
+struct reader {
+    int fd;
+    char *buf;
+    size_t cap, start, end;
+    int eof;
+};
+void reader_init(struct reader *r, int fd);
+/* The next line, without its newline, in *line (valid until the next
+ * call) and its length in *len; *nl says whether a newline ended it.
+ * 1 for a line, 0 at the end, -1 on a read error (errno). */
+int reader_line(struct reader *r, char **line, size_t *len, int *nl);
+void reader_free(struct reader *r);
+
+/* Reads all of fd into a malloc'd buffer (*len bytes, plus a NUL
+ * after them); 0, or -1 on a read error (errno). */
+int read_all(int fd, char **buf, size_t *len);
 
 #endif

@@ -1,0 +1,300 @@
+/* cp [-rRfp] source dest, cp [-rRfp] source... dir: copy files. With
+ * -r (or -R) directories are copied with everything in them, and
+ * symbolic links are copied as links (as coreutils' -R does); without
+ * it a directory is skipped with a message and links are followed. -f
+ * removes a destination that cannot be opened and tries again; -p keeps
+ * the modes (exactly: the umask is set aside) and the access and
+ * modification times. A new file gets the source's permissions less
+ * the umask. Files of any size are copied in 64 KiB pieces. Messages
+ * and statuses are coreutils'; a failure on one file does not stop the
+ * rest, and makes the status 1. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "util.h"
+
+static int opt_recursive, opt_force, opt_preserve;
+static char *buf;
+#define BUFSIZE 65536
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+static int copy(const char *src, const char *dst, int top);
+
+static void keep_times(const char *dst, const struct stat *st)
+{
+    struct timespec t[2] = { { st->st_atime, (long)st->st_atime_nsec },
+                             { st->st_mtime, (long)st->st_mtime_nsec } };
+    if (opt_preserve && utimensat(AT_FDCWD, dst, t, AT_SYMLINK_NOFOLLOW) < 0)
+        warn("preserving times for '%s'", dst);
+}
+
+static int copy_data(int in, int out, const char *src, const char *dst)
+{
+    for (;;) {
+        ssize_t n = read(in, buf, BUFSIZE);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            warn("error reading '%s'", src);
+            return 1;
+        }
+        if (n == 0)
+            return 0;
+        if (write_all(out, buf, (size_t)n) < 0) {
+            warn("error writing '%s'", dst);
+            return 1;
+        }
+    }
+}
+
+static int open_dest(const char *dst, mode_t mode)
+{
+    int fd = open(dst, O_WRONLY | O_TRUNC | O_CREAT, mode);
+    if (fd < 0 && opt_force && errno != ENOENT && unlink(dst) == 0)
+        fd = open(dst, O_WRONLY | O_TRUNC | O_CREAT, mode);
+    return fd;
+}
+
+static int copy_file(const char *src, const char *dst, const struct stat *st)
+{
+    int in = open(src, O_RDONLY);
+    if (in < 0) {
+        warn("cannot open '%s' for reading", src);
+        return 1;
+    }
+    int out = open_dest(dst, st->st_mode & 07777);
+    if (out < 0) {
+        warn("cannot create regular file '%s'", dst);
+        close(in);
+        return 1;
+    }
+    int r = copy_data(in, out, src, dst);
+    close(in);
+    if (close(out) < 0 && !r) {
+        warn("error writing '%s'", dst);
+        r = 1;
+    }
+    if (!r)
+        keep_times(dst, st);
+    return r;
+}
+
+static int copy_link(const char *src, const char *dst, const struct stat *st)
+{
+    size_t cap = (size_t)st->st_size + 1;
+    char *target = xmalloc(cap);
+    ssize_t n = readlink(src, target, cap);
+    int r = 1;
+    if (n < 0 || (size_t)n >= cap) {
+        warn("cannot read symbolic link '%s'", src);
+    } else {
+        target[n] = 0;
+        struct stat dt;
+        if (lstat(dst, &dt) == 0 && !S_ISDIR(dt.st_mode))
+            unlink(dst);
+        if (symlink(target, dst) < 0)
+            warn("cannot create symbolic link '%s'", dst);
+        else
+            r = 0;
+    }
+    free(target);
+    return r;
+}
+
+/* Whether directory dst (or, when it does not exist yet, its parent) is
+ * src or lies inside it: walk up from it through "..". */
+static int inside(const struct stat *src, const char *dst)
+{
+    struct stat st, prev;
+    memset(&prev, 0, sizeof prev);
+    char *p = xstrdup(dst);
+    if (stat(p, &st) < 0) {                    /* its parent, by name */
+        char *slash = strrchr(p, '/');
+        while (slash && slash > p && slash[1] == 0) {   /* "dir/" */
+            *slash = 0;
+            slash = strrchr(p, '/');
+        }
+        if (!slash)
+            strcpy(p, ".");
+        else
+            slash[slash == p] = 0;
+    }
+    int found = 0, first = 1;
+    while (stat(p, &st) == 0) {
+        if (same_file(&st, src)) {
+            found = 1;
+            break;
+        }
+        if (!first && same_file(&st, &prev))
+            break;                              /* the root is its own parent */
+        prev = st;
+        first = 0;
+        char *up = path_join(p, "..");
+        free(p);
+        p = up;
+    }
+    free(p);
+    return found;
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in a directory other than . and .., sorted; -1 on error. */
+static int list_names(const char *path, char ***out)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    char **names = NULL;
+    int n = 0, cap = 0;
+    struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            names = xrealloc(names, (size_t)cap * sizeof *names);
+        }
+        names[n++] = xstrdup(de->d_name);
+    }
+    int err = errno;
+    closedir(d);
+    if (err) {
+        for (int i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        errno = err;
+        return -1;
+    }
+    qsort(names, (size_t)n, sizeof *names, by_string);
+    *out = names;
+    return n;
+}
+
+static int copy_dir(const char *src, const char *dst, const struct stat *st)
+{
+    struct stat dt;
+    if (inside(st, dst)) {
+        warnx("cannot copy a directory, '%s', into itself, '%s'", src, dst);
+        return 1;
+    }
+    if (stat(dst, &dt) == 0) {
+        if (!S_ISDIR(dt.st_mode)) {
+            warnx("cannot overwrite non-directory '%s' with directory '%s'", dst, src);
+            return 1;
+        }
+    } else if (mkdir(dst, st->st_mode & 07777) < 0) {
+        warn("cannot create directory '%s'", dst);
+        return 1;
+    }
+    char **names;
+    int n = list_names(src, &names), status = 0;
+    if (n < 0) {
+        warn("cannot access '%s'", src);
+        return 1;
+    }
+    for (int i = 0; i < n; i++) {
+        char *s = path_join(src, names[i]), *d = path_join(dst, names[i]);
+        status |= copy(s, d, 0);
+        free(s);
+        free(d);
+        free(names[i]);
+    }
+    free(names);
+    keep_times(dst, st);
+    return status;
+}
+
+static int copy(const char *src, const char *dst, int top)
+{
+    struct stat st, dt;
+    if ((opt_recursive ? lstat(src, &st) : stat(src, &st)) < 0) {
+        warn("cannot stat '%s'", src);
+        return 1;
+    }
+    if (top && stat(dst, &dt) == 0 && same_file(&st, &dt)) {
+        warnx("'%s' and '%s' are the same file", src, dst);
+        return 1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        if (!opt_recursive) {
+            warnx("-r not specified; omitting directory '%s'", src);
+            return 1;
+        }
+        return copy_dir(src, dst, &st);
+    }
+    if (S_ISLNK(st.st_mode))
+        return copy_link(src, dst, &st);
+    if (opt_recursive && S_ISFIFO(st.st_mode)) {
+        if (mknod(dst, st.st_mode, 0) < 0) {
+            warn("cannot create fifo '%s'", dst);
+            return 1;
+        }
+        return 0;
+    }
+    return copy_file(src, dst, &st);
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int main(int argc, char **argv)
+{
+    prog = "cp";
+    int c, status = 0;
+    while ((c = getopt(argc, argv, "rRfp")) != -1) {
+        switch (c) {
+        case 'r':
+        case 'R': opt_recursive = 1; break;
+        case 'f': opt_force = 1; break;
+        case 'p': opt_preserve = 1; break;
+        default: usage("[-rRfp] source dest | [-rRfp] source... dir");
+        }
+    }
+    int n = argc - optind;
+    char **ops = argv + optind;
+    if (n == 0) {
+        warnx("missing file operand");
+        usage("[-rRfp] source dest | [-rRfp] source... dir");
+    }
+    if (n == 1) {
+        warnx("missing destination file operand after '%s'", ops[0]);
+        usage("[-rRfp] source dest | [-rRfp] source... dir");
+    }
+    if (opt_preserve)
+        umask(0);
+    buf = xmalloc(BUFSIZE);
+    const char *last = ops[n - 1];
+    if (!is_dir(last)) {
+        if (n > 2) {
+            struct stat st;
+            if (stat(last, &st) == 0)
+                errno = ENOTDIR;
+            die("target '%s': %s", last, strerror(errno));
+        }
+        return copy(ops[0], last, 1);
+    }
+    for (int i = 0; i < n - 1; i++) {
+        char *base = path_base(ops[i]);
+        char *dst = path_join(last, base);
+        status |= copy(ops[i], dst, 1);
+        free(dst);
+        free(base);
+    }
+    return status;
+}

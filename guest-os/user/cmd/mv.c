@@ -1,0 +1,95 @@
+/* mv [-fn] source dest, mv [-fn] source... dir: rename files and
+ * directories, within a directory or across directories; an existing
+ * destination file is replaced (an empty directory by a directory).
+ * When the last operand is a directory each source moves inside it.
+ * -n leaves an existing destination alone; -f is accepted (mv never
+ * asks). Everything is one file system here, so a move is always a
+ * rename(); across file systems (EXDEV) mv reports the error rather
+ * than copying. Messages and statuses are coreutils'. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "util.h"
+
+static int opt_noclobber;
+
+static int move(const char *src, const char *dst)
+{
+    struct stat st, dt;
+    if (lstat(src, &st) < 0) {
+        warn("cannot stat '%s'", src);
+        return 1;
+    }
+    int exists = lstat(dst, &dt) == 0;
+    if (exists && st.st_dev == dt.st_dev && st.st_ino == dt.st_ino) {
+        warnx("'%s' and '%s' are the same file", src, dst);
+        return 1;
+    }
+    if (exists && opt_noclobber)
+        return 0;
+    if (exists && S_ISDIR(st.st_mode) && !S_ISDIR(dt.st_mode)) {
+        warnx("cannot overwrite non-directory '%s' with directory '%s'", dst, src);
+        return 1;
+    }
+    if (exists && !S_ISDIR(st.st_mode) && S_ISDIR(dt.st_mode)) {
+        warnx("cannot overwrite directory '%s' with non-directory", dst);
+        return 1;
+    }
+    if (rename(src, dst) == 0)
+        return 0;
+    if (errno == EINVAL)
+        warnx("cannot move '%s' to a subdirectory of itself, '%s'", src, dst);
+    else
+        warn("cannot move '%s' to '%s'", src, dst);
+    return 1;
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int main(int argc, char **argv)
+{
+    prog = "mv";
+    int c, status = 0;
+    while ((c = getopt(argc, argv, "fn")) != -1) {
+        switch (c) {
+        case 'f': opt_noclobber = 0; break;
+        case 'n': opt_noclobber = 1; break;
+        default: usage("[-fn] source dest | [-fn] source... dir");
+        }
+    }
+    int n = argc - optind;
+    char **ops = argv + optind;
+    if (n == 0) {
+        warnx("missing file operand");
+        usage("[-fn] source dest | [-fn] source... dir");
+    }
+    if (n == 1) {
+        warnx("missing destination file operand after '%s'", ops[0]);
+        usage("[-fn] source dest | [-fn] source... dir");
+    }
+    const char *last = ops[n - 1];
+    if (!is_dir(last)) {
+        if (n > 2) {
+            struct stat st;
+            if (stat(last, &st) == 0)
+                errno = ENOTDIR;
+            die("target '%s': %s", last, strerror(errno));
+        }
+        return move(ops[0], last);
+    }
+    for (int i = 0; i < n - 1; i++) {
+        char *base = path_base(ops[i]);
+        char *dst = path_join(last, base);
+        status |= move(ops[i], dst);
+        free(dst);
+        free(base);
+    }
+    return status;
+}
