@@ -8,8 +8,9 @@
 #   /dev              the device nodes: console tty ttyS0 null zero
 #   /tmp /etc         an empty directory (mode 1777), and /etc/motd
 #   /usr/share/words  the word list, one word a line: Debian's wamerican
-#                     (WORDS names another file; without one the build
-#                     stops and says which package to install)
+#                     (WORDS names another file, WORDS=none leaves it out;
+#                     without one the build stops and says which package
+#                     to install)
 # Programs go in without their debugging sections (the build tree keeps
 # them for gdb).
 # Every file is owned by root (0:0) whoever runs the script.
@@ -34,7 +35,7 @@ if ! command -v "$mke2fs" >/dev/null 2>&1; then
     echo "mkrootfs: mke2fs not found: apt-get install e2fsprogs" >&2
     exit 1
 fi
-if [ ! -r "$words" ]; then
+if [ "$words" != none ] && [ ! -r "$words" ]; then
     echo "mkrootfs: no word list at $words: apt-get install wamerican" >&2
     exit 1
 fi
@@ -61,10 +62,12 @@ for prog in "$@"; do
 done
 printf 'Welcome to isola.\n' >"$staging/etc/motd"
 chmod 644 "$staging/etc/motd"
-mkdir -p "$staging/usr/share"
-chmod 755 "$staging/usr" "$staging/usr/share"
-cp "$words" "$staging/usr/share/words"       # (the list itself, not a link to it)
-chmod 644 "$staging/usr/share/words"
+if [ "$words" != none ]; then
+    mkdir -p "$staging/usr/share"
+    chmod 755 "$staging/usr" "$staging/usr/share"
+    cp "$words" "$staging/usr/share/words"   # (the list itself, not a link to it)
+    chmod 644 "$staging/usr/share/words"
+fi
 
 rm -f "$out.tmp"
 truncate -s "${size}M" "$out.tmp"
