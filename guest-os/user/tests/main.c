@@ -64,6 +64,7 @@ static enum verdict run_test(const struct test *t)
     if (pid == 0) {
         setpgid(0, 0);
         test_name = t->name;
+        test_pid = getpid();
         t->fn();
         _exit(0);
     }

@@ -73,8 +73,8 @@ static void make_bad_addresses(void)
 
 static int scratch_file(void)
 {
-    int fd = open("/tmp/usertests.efault", O_CREAT | O_TRUNC | O_RDWR, 0644);
-    CHECKF(fd >= 0, "open /tmp/usertests.efault: %s", strerror(errno));
+    int fd = open(tmp_path("efault"), O_CREAT | O_TRUNC | O_RDWR, 0644);
+    CHECKF(fd >= 0, "open %s: %s", tmp_path("efault"), strerror(errno));
     char data[100];
     memset(data, 'd', sizeof data);
     CHECK(write(fd, data, sizeof data) == (ssize_t)sizeof data);
@@ -126,7 +126,7 @@ static void test_efault_io(void)
         EXPECT_EFAULT(sys(SYS_readv, fd, (long)&iov, 1), "readv into %s", bad[i].what);
     }
     close(fd);
-    unlink("/tmp/usertests.efault");
+    unlink(tmp_path("efault"));
 }
 
 static void test_efault_path(void)

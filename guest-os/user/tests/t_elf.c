@@ -65,7 +65,7 @@ static void good(struct image *im)
     im->size = sizeof *im;
 }
 
-static const char *path = "/tmp/usertests.elf";
+static char path[64];
 
 /* Writes the image and runs it in a child: its wait status, or, if the
  * exec failed, 0x10000 | errno. */
@@ -115,6 +115,7 @@ static void expect_refused(const struct image *im, const char *what)
 static void test_exec_elf(void)
 {
     struct image im;
+    strcpy(path, tmp_path("elf"));
     good(&im);
     expect_exit(run(&im), 42, "the well-formed program");
 
@@ -148,8 +149,10 @@ static void test_exec_elf(void)
     im.size = 40;
     expect_refused(&im, "a file shorter than its header");
 
-    if (!on_isola())
+    if (!on_isola()) {
+        unlink(path);
         return;
+    }
     good(&im);
     im.eh.ident[4] = 2;                /* ELFCLASS64; Linux looks only at the machine */
     expect_enoexec(&im, "a 64-bit class");

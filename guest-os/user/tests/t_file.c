@@ -36,7 +36,8 @@ static void test_motd(void)
 
 static void test_dup(void)
 {
-    int fd = open("/tmp/usertests.dup", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    const char *path = tmp_path("dup");
+    int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
     CHECKF(fd >= 0, "open: %s", strerror(errno));
     CHECK(write(fd, "0123456789", 10) == 10);
     CHECK(lseek(fd, 0, SEEK_SET) == 0);
@@ -80,12 +81,12 @@ static void test_dup(void)
     close(d);
     close(40);
     close(again);
-    unlink("/tmp/usertests.dup");
+    unlink(path);
 }
 
 static void test_tmpfile(void)
 {
-    const char *path = "/tmp/usertests.file";
+    const char *path = tmp_path("file");
     unlink(path);
     int fd = open(path, O_CREAT | O_EXCL | O_RDWR, 0600);
     CHECKF(fd >= 0, "open %s: %s", path, strerror(errno));

@@ -270,7 +270,8 @@ static void test_cow(void)
 static void test_cow_kernel_write(void)
 {
     static char buf[3 * PG] __attribute__((aligned(PG)));
-    int fd = open("/tmp/usertests.cowk", O_CREAT | O_TRUNC | O_RDWR, 0644);
+    const char *path = tmp_path("cowk");
+    int fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
     CHECKF(fd >= 0, "open: %s", strerror(errno));
     static char text[2 * PG];
     memset(text, 'k', sizeof text);
@@ -303,7 +304,7 @@ static void test_cow_kernel_write(void)
     CHECK(buf[0] == 'k' && buf[2 * PG - 1] == 'k');
     wait_ok(pid, "the child");
     close(fd);
-    unlink("/tmp/usertests.cowk");
+    unlink(path);
 }
 
 /* On isola: fork shares the 1024 pages of big instead of copying them;

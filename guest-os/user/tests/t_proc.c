@@ -447,22 +447,23 @@ static void test_exec_errors(void)
     CHECK_ERR(execve("/bin/no-such-program", argv, envp), ENOENT);
     CHECK_ERR(execve("/", argv, envp), EACCES);
     CHECK_ERR(execve("", argv, envp), ENOENT);
-    int fd = open("/tmp/usertests.notexec", O_CREAT | O_TRUNC | O_WRONLY, 0644);
-    CHECKF(fd >= 0, "open /tmp/usertests.notexec: %s", strerror(errno));
+    const char *notexec = tmp_path("notexec"), *garbage = tmp_path("garbage");
+    int fd = open(notexec, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    CHECKF(fd >= 0, "open %s: %s", notexec, strerror(errno));
     CHECK(write(fd, "hello\n", 6) == 6);
     close(fd);
-    CHECK_ERR(execve("/tmp/usertests.notexec", argv, envp), EACCES);     /* not executable */
-    fd = open("/tmp/usertests.garbage", O_CREAT | O_TRUNC | O_WRONLY, 0755);
-    CHECKF(fd >= 0, "open /tmp/usertests.garbage: %s", strerror(errno));
+    CHECK_ERR(execve(notexec, argv, envp), EACCES);     /* not executable */
+    fd = open(garbage, O_CREAT | O_TRUNC | O_WRONLY, 0755);
+    CHECKF(fd >= 0, "open %s: %s", garbage, strerror(errno));
     static char junk[4096];
     for (size_t i = 0; i < sizeof junk; i++)
         junk[i] = (char)(i * 37 + 11);
     junk[0] = 0x7f, junk[1] = 'E', junk[2] = 'L', junk[3] = 'G';
     CHECK(write(fd, junk, sizeof junk) == (ssize_t)sizeof junk);
     close(fd);
-    CHECK_ERR(execve("/tmp/usertests.garbage", argv, envp), ENOEXEC);
-    unlink("/tmp/usertests.notexec");
-    unlink("/tmp/usertests.garbage");
+    CHECK_ERR(execve(garbage, argv, envp), ENOEXEC);
+    unlink(notexec);
+    unlink(garbage);
     /* and an exec that works replaces the process: its exit status is
      * the new program's */
     pid_t pid = fork();

@@ -84,7 +84,7 @@ static void test_ids(void)
     /* an orphan is adopted (by init, or on Linux by whoever reaps
      * orphans there), notices its new parent, ends and is reaped */
     char path[64];
-    snprintf(path, sizeof path, "/tmp/usertests.orphan.%d", me);
+    snprintf(path, sizeof path, "%s", tmp_path("orphan"));
     pid = fork();
     if (pid == 0) {
         pid_t mid = getpid();
@@ -129,7 +129,7 @@ static void spinner(int i, long long start, long long end)
             break;
     }
     char path[64], text[32];
-    snprintf(path, sizeof path, "/tmp/usertests.spin.%d.%d", getppid(), i);
+    snprintf(path, sizeof path, "%s%d", tmp_path("spin"), i);
     int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
     int n = snprintf(text, sizeof text, "%llu\n", count);
     if (fd < 0 || write(fd, text, (size_t)n) != n)
@@ -153,7 +153,7 @@ static void test_preempt(void)
     unsigned long long counts[SPINNERS], sum = 0;
     for (int i = 0; i < SPINNERS; i++) {
         char path[64], text[32] = {0};
-        snprintf(path, sizeof path, "/tmp/usertests.spin.%d.%d", getpid(), i);
+        snprintf(path, sizeof path, "%s%d", tmp_path("spin"), i);
         int fd = open(path, O_RDONLY);
         CHECKF(fd >= 0, "open %s: %s", path, strerror(errno));
         CHECK(read(fd, text, sizeof text - 1) > 0);

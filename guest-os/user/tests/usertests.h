@@ -35,6 +35,11 @@ void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define CHECK_ERR(call, e) check_err((long)(call), (e), __FILE__, __LINE__, #call)
 void check_err(long r, int e, const char *file, int line, const char *what);
 
+/* "/tmp/usertests.PID.name", PID the test's process (so two runs on one
+ * host do not share files); the result lasts for 8 more calls. */
+const char *tmp_path(const char *name);
+extern pid_t test_pid;
+
 /* 1 on isola, 0 elsewhere (the host Linux, where the binaries run too). */
 int on_isola(void);
 /* Free physical memory in 4 KiB pages (sysinfo). */

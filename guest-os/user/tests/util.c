@@ -15,6 +15,7 @@
 #include "usertests.h"
 
 const char *test_name = "?";
+pid_t test_pid;
 const char *self_path = "/bin/usertests";
 
 static void vsay(const char *prefix, const char *fmt, va_list ap)
@@ -72,6 +73,15 @@ void check_err(long r, int e, const char *file, int line, const char *what)
     if (r != -1 || errno != e)
         fail("%s:%d: %s returned %ld, errno %d (%s); want -1, errno %d (%s)", file, line, what,
              r, r == -1 ? errno : 0, r == -1 ? strerror(errno) : "-", e, strerror(e));
+}
+
+const char *tmp_path(const char *name)
+{
+    static char bufs[8][64];
+    static unsigned next;
+    char *b = bufs[next++ % 8];
+    snprintf(b, sizeof bufs[0], "/tmp/usertests.%d.%s", test_pid ? test_pid : getpid(), name);
+    return b;
 }
 
 int on_isola(void)
