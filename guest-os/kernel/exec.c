@@ -240,7 +240,7 @@ static int build_stack(struct aspace *as, const struct image *im, const char *pa
 {
     int r = as_map(as, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_READ | VM_WRITE, VMA_ANON);
     if (r == 0)
-        r = as_map(as, USER_STACK_GUARD, PAGE_SIZE, 0, VMA_GUARD);
+        r = as_map(as, USER_STACK_GUARD, USER_STACK_GAP, 0, VMA_GUARD);
     uint32_t ptrs_page = page_alloc(), buf_page = page_alloc();
     struct stack s = {as, USER_STACK_TOP, P2V(ptrs_page), 0, 0, P2V(buf_page)};
     if (!ptrs_page || !buf_page)

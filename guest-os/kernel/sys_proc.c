@@ -276,11 +276,13 @@ static long sys_kill(const uint32_t *a)
     if (pid <= 0)
         return proc_kill_group(curproc(), pid == 0 ? curproc()->pgid : -pid, sig);
     struct proc *p = proc_find(pid);
-    if (!p || p->state != P_ALIVE)
+    if (!p)
         return -ESRCH;
     if (!signal_permitted(curproc(), p))
         return -EPERM;
-    return sig ? signal_send(p, sig) : 0;
+    /* a zombie still exists until it is waited for (POSIX), but a
+     * signal can do nothing to it any more */
+    return sig && p->state == P_ALIVE ? signal_send(p, sig) : 0;
 }
 
 static long sys_getpid(const uint32_t *a) { (void)a; return curproc()->pid; }

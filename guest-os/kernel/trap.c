@@ -112,6 +112,8 @@ static const char *privileged_insn(uint32_t eip)
             return "descriptor-table instruction";
         if (op[1] == 0x20 || op[1] == 0x22)
             return "control-register move";
+        if (op[1] == 0x30 || op[1] == 0x32)
+            return "model-specific register access";
         return NULL;
     default: return NULL;
     }

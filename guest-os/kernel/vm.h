@@ -26,7 +26,11 @@
 #define USER_MMAP_BASE 0x40000000u
 #define USER_STACK_SIZE (8u << 20)
 #define USER_STACK_TOP USER_TOP
-#define USER_STACK_GUARD (USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE)
+/* The guard under the stack is a gap, not one page: a function whose
+ * frame is bigger than the gap could step over it into whatever lies
+ * below (a "stack clash"), and compilers do not probe large frames. */
+#define USER_STACK_GAP (1u << 20)
+#define USER_STACK_GUARD (USER_STACK_TOP - USER_STACK_SIZE - USER_STACK_GAP)
 
 enum vma_kind {
     VMA_ANON,                         /* private memory, zero-filled on first touch */
