@@ -7,7 +7,8 @@
  *    ring 0 with flat segments, interrupts off and the PIC masked.
  *  - Output goes to the debug console (port 0xE9) as TAP-like lines
  *    ("ok 3 - ...", "not ok 4 - ..."), then "PASS" or "FAIL"; the exit
- *    port (0xF4) ends the machine with status (v << 1) | 1.
+ *    port (0xF4) ends the machine with status (v << 1) | 1; under Bochs,
+ *    which has no such port, "Shutdown" written to port 0x8900 ends it.
  *  - Every exception and interrupt is recorded in `trap` before anything
  *    else happens. Then a hook installed for that vector may resume the
  *    interrupted code (IRET); otherwise a TRY region in progress is left
