@@ -14,7 +14,11 @@
  *    the command line, default ITERS_DEFAULT): every emulator runs the same
  *    instructions, so one instruction count serves all of them, and the
  *    checksum printed at the end shows they computed the same thing.
- *  - It leaves through port 0xF4 with 0x10 (exit status 33).
+ *  - It leaves through port 0xF4 with 0x10 (exit status 33), and under
+ *    Bochs through its shutdown port (guest_exit writes both).
+ *  - It runs as a Multiboot kernel however it is loaded: -kernel (isola,
+ *    QEMU, ucrun) or, under Bochs, which has no -kernel, the OS's boot
+ *    loader from a disk image (its command line: "cpu-bench.elf iters=N").
  */
 #include "rt.h"
 
