@@ -72,6 +72,13 @@ if [ "$iters" -le $((cal * 10)) ]; then
     echo "cpu-bench: BENCH_ITERS must be more than $((cal * 10))" >&2
     exit 1
 fi
+bochs=${BOCHS:-}
+if [ -z "$bochs" ]; then
+    bochs=$(command -v bochs 2>/dev/null)
+elif ! command -v "$bochs" >/dev/null 2>&1; then
+    echo "cpu-bench: BOCHS=$bochs: not found" >&2
+    exit 1
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cpu-bench.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -118,16 +125,11 @@ qemu_run() {
 }
 
 # ---- Bochs ----
-bochs=${BOCHS:-}
-if [ -z "$bochs" ]; then
-    bochs=$(command -v bochs 2>/dev/null)
-elif ! command -v "$bochs" >/dev/null 2>&1; then
-    echo "cpu-bench: BOCHS=$bochs: not found" >&2
-    exit 1
-fi
-bochs_how="Debian: apt-get install bochs bochsbios vgabios bochs-sdl; an optimised
-  build from Bochs's source: ./configure --enable-all-optimizations
-  --enable-cpu-level=6 --disable-debugger --with-nogui; then BOCHS=path"
+bochs_how="To get one:
+  Debian's package (a debugger build): apt-get install bochs bochsbios vgabios bochs-sdl
+  an optimised build, from Bochs's source: ./configure --enable-all-optimizations
+    --enable-cpu-level=6 --disable-debugger --with-nogui && make && make install
+  then BOCHS=path (make bench BOCHS=path), or bochs in PATH"
 for f in "$mbr" "$stage2"; do
     if [ -n "$bochs" ] && [ ! -f "$f" ]; then
         echo "cpu-bench: $f not found (the boot loader that boots the guest in Bochs); Bochs not compared"
@@ -186,8 +188,8 @@ if [ -n "$bochs" ]; then
             break
     done
     if grep -q "display library '$bochs_disp' not available" "$tmp/bprobe.err"; then
-        echo "cpu-bench: $bochs has no display library that runs without a screen (nogui, sdl2);"
-        echo "  Bochs not compared ($bochs_how)"
+        echo "cpu-bench: $bochs has no display library that runs without a screen (${BOCHS_DISPLAY:-nogui, sdl2});"
+        echo "  Bochs not compared. $bochs_how"
         bochs=
     else
         [ -s "$tmp/bprobe.ticks" ] || bochs_fail "$tmp/bprobe"
@@ -198,7 +200,7 @@ if [ -n "$bochs" ]; then
         fi
     fi
 else
-    echo "Bochs: not found, not compared ($bochs_how)"
+    echo "Bochs: not found, not compared. $bochs_how"
 fi
 
 # ---- the timed rounds ----
