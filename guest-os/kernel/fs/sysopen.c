@@ -9,9 +9,10 @@
  *    link at the end (-ELOOP), O_TRUNC empties a regular file, a
  *    directory opens only for reading (-EISDIR).
  *  - Regular files and directories become file objects (file.c);
- *    character devices are opened by the device layer (device.h), after
- *    the file-system lock is dropped; FIFOs, sockets and block devices
- *    cannot be opened yet (-ENXIO).
+ *    character devices are opened by the device layer (device.h) and
+ *    FIFOs by the pipe layer (pipe.h), both after the file-system lock
+ *    is dropped (opening a FIFO may wait for the other side); sockets
+ *    and block devices cannot be opened yet (-ENXIO).
  *  - openat takes AT_FDCWD or a handle on a directory as the start of a
  *    relative path.
  *  - The handle is installed last, outside the lock: a failure there
@@ -21,9 +22,11 @@
 #include "fssys.h"
 #include "../device.h"
 #include "../errno.h"
+#include "../fs.h"
 #include "../kstat.h"
 #include "../lib.h"
 #include "../object.h"
+#include "../pipe.h"
 #include "../proc.h"
 
 #define AT_FDCWD (-100)
@@ -72,6 +75,7 @@ static int open_check(struct inode *ip, unsigned flags)
             return -ENOTDIR;
         return (write || (flags & O_TRUNC)) && fs.readonly ? -EROFS : 0;
     case S_IFCHR:
+    case S_IFIFO:
         return flags & O_DIRECTORY ? -ENOTDIR : 0;
     }
     return flags & O_DIRECTORY ? -ENOTDIR : -ENXIO;
@@ -101,7 +105,7 @@ static int open_inode(struct inode *base, const char *path, unsigned flags, uint
 static int open_object(struct inode *base, const char *path, unsigned flags, uint32_t mode,
                        struct object **out)
 {
-    struct inode *ip;
+    struct inode *ip, *fifo = NULL;
     uint32_t rdev = 0;
     bool device = false;
     fs_lock();
@@ -110,11 +114,17 @@ static int open_object(struct inode *base, const char *path, unsigned flags, uin
         device = S_ISCHR(ip->d.i_mode);
         if (device)
             rdev = inode_rdev(ip);
+        else if (S_ISFIFO(ip->d.i_mode))
+            fifo = idup(ip);
         else
             err = file_open(ip, flags, out);
         iput(ip);
     }
     fs_unlock();
+    if (fifo) {
+        err = fifo_open(fifo, flags, out);
+        inode_put(fifo);
+    }
     return device ? device_open(rdev, flags, out) : err;
 }
 
@@ -179,8 +189,7 @@ long sys_openat(const uint32_t *arg)
     return do_open((int)arg[0], arg[1], arg[2], arg[3]);
 }
 
-/* Regular files and FIFOs only, for now; a FIFO is just an inode until
- * pipes exist. */
+/* Regular files and FIFOs only, for now (opening a FIFO: pipe.c). */
 long sys_mknod(const uint32_t *arg)
 {
     uint32_t mode = arg[1], type = mode & S_IFMT;

@@ -27,6 +27,8 @@ off_t lseek(int fd, off_t off, int whence);
 int dup(int fd);
 int dup2(int fd, int to);
 int pipe(int fds[2]);
+/* flags: O_CLOEXEC, O_NONBLOCK (fcntl.h) */
+int pipe2(int fds[2], int flags);
 pid_t fork(void);
 int execve(const char *path, char *const argv[], char *const envp[]);
 int execv(const char *path, char *const argv[]);

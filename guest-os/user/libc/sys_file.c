@@ -67,6 +67,11 @@ int pipe(int fds[2])
     return __sysret(SYS1(SYS_pipe, fds));
 }
 
+int pipe2(int fds[2], int flags)
+{
+    return __sysret(SYS2(SYS_pipe2, fds, flags));
+}
+
 int fcntl(int fd, int cmd, ...)
 {
     va_list ap;

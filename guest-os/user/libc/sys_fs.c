@@ -78,6 +78,11 @@ int mknod(const char *path, mode_t mode, dev_t dev)
     return __sysret(SYS3(SYS_mknod, path, mode, (unsigned)dev));
 }
 
+int mkfifo(const char *path, mode_t mode)
+{
+    return mknod(path, S_IFIFO | (mode & 07777), 0);
+}
+
 int remove(const char *path)
 {
     if (unlink(path) == 0)

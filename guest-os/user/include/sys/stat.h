@@ -1,6 +1,6 @@
 /* sys/stat.h: struct stat laid out as Linux's i386 struct stat64, which
- * the stat64/lstat64/fstat64 calls fill in; file modes; mkdir, umask;
- * setting a file's times (utimensat). */
+ * the stat64/lstat64/fstat64 calls fill in; file modes; mkdir, mknod,
+ * mkfifo, umask; setting a file's times (utimensat). */
 #ifndef _SYS_STAT_H
 #define _SYS_STAT_H
 
@@ -70,6 +70,7 @@ int fstat(int fd, struct stat *st);
 
 int mkdir(const char *path, mode_t mode);
 int mknod(const char *path, mode_t mode, dev_t dev);
+int mkfifo(const char *path, mode_t mode);
 mode_t umask(mode_t mask);
 /* times[0] is the access time, times[1] the modification time; NULL
  * sets both to now. flags: 0 or AT_SYMLINK_NOFOLLOW (fcntl.h). */
