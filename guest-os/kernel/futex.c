@@ -1,15 +1,18 @@
 /*
  * futex.c: futexes. A waiter sleeps on one shared channel and records the
- * word it waits on; a wake looks for threads of the same address space
- * waiting on that word.
+ * word it waits on as a key; a wake looks for threads waiting on the same
+ * key.
  *
  * Rules kept here:
  *  - FUTEX_WAIT compares the word and goes to sleep with nothing in
  *    between that could let another thread run (the kernel is not
  *    preemptible and interrupts are off), so a wake cannot slip in
  *    between the check and the sleep.
- *  - The key is (address space, user address): threads of one process
- *    share it, other processes cannot reach it.
+ *  - The key of a word in private memory is (address space, user
+ *    address): threads of one process share it, other processes cannot
+ *    reach it. The key of a word in shared memory (vm.h, VMA_SHARED) is
+ *    its physical address, which every process mapping that memory
+ *    reaches, wherever it mapped it, and no one else can name.
  */
 #include "futex.h"
 #include "errno.h"
@@ -27,14 +30,26 @@
 
 static char futex_queue;
 
+/* The key of the word at uaddr, whose page is present (the caller has
+ * just read it, or a wake would find no one waiting anyway). */
+static void futex_key(struct aspace *as, uint32_t uaddr, const void **space, uint32_t *addr)
+{
+    uint32_t pa = as_shared_frame(as, uaddr);
+    *space = pa ? NULL : as;
+    *addr = pa ? pa | (uaddr % PAGE_SIZE) : uaddr;
+}
+
 int futex_wake(struct aspace *as, uint32_t uaddr, int n)
 {
     int woken = 0;
+    const void *space;
+    uint32_t addr;
+    futex_key(as, uaddr, &space, &addr);
     uint32_t f = irq_save();
     for (int i = 0; i < NTHREAD && woken < n; i++) {
         struct thread *t = &thread_table[i];
-        if (t->state == T_BLOCKED && t->chan == &futex_queue && t->futex_addr == uaddr &&
-            t->proc->as == as) {
+        if (t->state == T_BLOCKED && t->chan == &futex_queue && t->futex_addr == addr &&
+            t->futex_space == space) {
             thread_make_ready(t);
             t->futex_addr = 0;
             woken++;
@@ -74,7 +89,7 @@ static long futex_wait(uint32_t uaddr, uint32_t val, uint32_t utimeout)
     else if (now != val)
         r = -EAGAIN;
     else {
-        current->futex_addr = uaddr;
+        futex_key(curproc()->as, uaddr, &current->futex_space, &current->futex_addr);
         r = sleep_on(&futex_queue, deadline);
         current->futex_addr = 0;
     }

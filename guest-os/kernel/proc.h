@@ -56,7 +56,8 @@ struct thread {
     uint64_t sig_blocked;        /* bit n-1: signal n is blocked in this thread */
     uint64_t sig_pending;        /* signals sent to this thread (tgkill) */
     bool exiting;                /* another thread's exec ends this one */
-    uint32_t futex_addr;         /* the word it waits on in a futex wait */
+    uint32_t futex_addr;         /* the key of the word it waits on in a futex wait: */
+    const void *futex_space;     /* its address space, or NULL for a physical address */
 };
 
 enum proc_state { P_FREE, P_ALIVE, P_ZOMBIE };

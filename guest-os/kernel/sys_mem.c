@@ -1,10 +1,17 @@
 /*
- * sys_mem.c: the memory system calls: brk, mmap2 (anonymous private
- * mappings), munmap and mprotect, with Linux's argument rules.
+ * sys_mem.c: the memory system calls: brk, mmap2, munmap and mprotect,
+ * with Linux's argument rules. mmap2 makes private anonymous memory,
+ * shared anonymous memory (an unnamed shared-memory object that fork
+ * passes on), and maps shared-memory handles (shm.h) with MAP_SHARED:
+ * PROT_WRITE only through a handle opened for writing (EACCES), and
+ * only within the object (EINVAL; Linux would map the rest and raise
+ * SIGBUS there). Files cannot be mapped yet (ENODEV).
  */
 #include "errno.h"
 #include "lib.h"
+#include "object.h"
 #include "proc.h"
+#include "shm.h"
 #include "syscall.h"
 #include "vm.h"
 
@@ -42,31 +49,66 @@ static uint32_t place(struct aspace *as, uint32_t hint, uint32_t len)
     return at ? at : as_find_free(as, len, USER_LOW);
 }
 
+/* The shared-memory object a MAP_SHARED mapping shows (a reference of
+ * the caller's own) and the most its rights allow. */
+static long shared_object(uint32_t flags, int fd, uint32_t len, uint32_t pgoff, unsigned prot,
+                          struct shm **out, unsigned *maxprot)
+{
+    *maxprot = VM_READ | VM_WRITE | VM_EXEC;
+    if (flags & MAP_ANONYMOUS) {
+        *out = shm_anon(len / PAGE_SIZE);
+        return *out ? 0 : -ENOMEM;
+    }
+    struct object *o = handle_ref(curproc(), fd);
+    if (!o)
+        return -EBADF;
+    struct shm *s = shm_of(o);
+    if (s && !object_writable(o))
+        *maxprot &= ~VM_WRITE;
+    object_put(o);
+    if (!s)
+        return -ENODEV;                /* file mappings: not yet */
+    long r = 0;
+    if (prot & ~*maxprot)
+        r = -EACCES;
+    else if (pgoff > shm_npages(s) || len / PAGE_SIZE > shm_npages(s) - pgoff)
+        r = -EINVAL;
+    if (r < 0)
+        shm_drop(s);
+    else
+        *out = s;
+    return r;
+}
+
 static long sys_mmap2(const uint32_t *a)
 {
-    uint32_t addr = a[0], len = a[1], prot = a[2], flags = a[3];
+    uint32_t addr = a[0], len = a[1], prot = a[2], flags = a[3], pgoff = a[5];
     struct aspace *as = curproc()->as;
     if (len == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) || (flags & ~MAP_KNOWN))
         return -EINVAL;
-    if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED)
+    bool shared = (flags & MAP_TYPE) == MAP_SHARED;
+    if ((flags & MAP_TYPE) != MAP_PRIVATE && !shared)
         return -EINVAL;
-    if (!(flags & MAP_ANONYMOUS))
-        return -ENODEV;                /* file mappings: not yet */
-    if ((flags & MAP_TYPE) == MAP_SHARED)
-        return -EINVAL;                /* shared anonymous memory: not yet */
+    if (!(flags & MAP_ANONYMOUS) && !shared)
+        return -ENODEV;                /* private file mappings: not yet */
     if (len > USER_TOP - USER_LOW)
         return -ENOMEM;
     len = PAGE_ROUND_UP(len);
-    if (flags & MAP_FIXED) {
-        if (addr % PAGE_SIZE || addr < USER_LOW || addr >= USER_TOP || len > USER_TOP - addr)
-            return -EINVAL;
-        long r = as_unmap(as, addr, len);
-        if (r < 0)
-            return r;
-    } else if (!(addr = place(as, addr, len))) {
-        return -ENOMEM;
-    }
-    long r = as_map(as, addr, len, prot_bits(prot), VMA_ANON);
+    if ((flags & MAP_FIXED) &&
+        (addr % PAGE_SIZE || addr < USER_LOW || addr >= USER_TOP || len > USER_TOP - addr))
+        return -EINVAL;
+    struct shm *s = NULL;
+    unsigned maxprot;
+    long r = shared ? shared_object(flags, (int)a[4], len, pgoff, prot_bits(prot), &s, &maxprot) : 0;
+    if (r == 0 && (flags & MAP_FIXED))
+        r = as_unmap(as, addr, len);
+    else if (r == 0 && !(addr = place(as, addr, len)))
+        r = -ENOMEM;
+    if (r == 0)
+        r = s ? as_map_shared(as, addr, len, prot_bits(prot), maxprot, s, pgoff)
+              : as_map(as, addr, len, prot_bits(prot), VMA_ANON);
+    if (s)
+        shm_drop(s);
     return r < 0 ? r : (long)addr;
 }
 

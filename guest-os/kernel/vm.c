@@ -1,16 +1,27 @@
 /*
  * vm.c: address spaces for isolation=paging: regions, demand-zero pages,
- * copy-on-write, and the memory system calls' semantics.
+ * copy-on-write, shared memory, exchange-heap blocks, and the memory
+ * system calls' semantics.
  *
  * Rules kept here:
  *  - A page's table entry gives exactly its region's rights: user,
  *    present, writable only if the region is writable and the frame is not
- *    shared, no-execute unless the region is executable. A PROT_NONE page
- *    keeps its frame but is mapped supervisor-only, so any user access
- *    faults and the data survives a later mprotect.
- *  - A frame mapped in several address spaces (after fork) is mapped
- *    read-only in all of them; the first write copies it, or just makes
- *    it writable when no one else holds it any more.
+ *    shared copy-on-write, no-execute unless the region is executable. A
+ *    PROT_NONE page keeps its frame but is mapped supervisor-only, so any
+ *    user access faults and the data survives a later mprotect.
+ *  - A private (VMA_ANON) frame mapped in several address spaces (after
+ *    fork) is mapped read-only in all of them; the first write copies it,
+ *    or just makes it writable when no one else holds it any more.
+ *  - A VMA_SHARED region shows the frames of its shared-memory object:
+ *    every mapping holds a reference to each frame it maps and one to the
+ *    object, writes go to the one frame everyone sees, fork maps the same
+ *    frames in the child, and mprotect never grants more than maxprot
+ *    (what the handle allowed when it was mapped).
+ *  - A VMA_XHEAP block's frames have exactly one holder unless the block
+ *    was shared, and a shared block is read-only everywhere for good. So
+ *    fork does not give the child the parent's blocks, and a block leaves
+ *    an address space whole: unmapped there (the TLB entries with it) in
+ *    the same step that hands its frames over.
  *  - Guard regions are never mapped, and nothing else can be placed there.
  */
 #include "vm.h"
@@ -19,6 +30,7 @@
 #include "kmalloc.h"
 #include "lib.h"
 #include "pagetable.h"
+#include "shm.h"
 #include "x86.h"
 
 static uint64_t page_entry(uint32_t pa, unsigned prot, bool shared)
@@ -45,8 +57,30 @@ static struct vma *vma_new(uint32_t start, uint32_t end, unsigned prot, enum vma
 {
     struct vma *v = kmalloc(sizeof *v);
     if (v)
-        *v = (struct vma){start, end, prot, kind, NULL};
+        *v = (struct vma){start, end, prot, VM_READ | VM_WRITE | VM_EXEC, kind, NULL, 0, NULL};
     return v;
+}
+
+/* A copy of v's description (not its frames) for [start, end) inside it. */
+static struct vma *vma_clone(const struct vma *v, uint32_t start, uint32_t end)
+{
+    struct vma *c = vma_new(start, end, v->prot, v->kind);
+    if (!c)
+        return NULL;
+    c->maxprot = v->maxprot;
+    if (v->shm) {
+        c->shm = v->shm;
+        c->pgoff = v->pgoff + (start - v->start) / PAGE_SIZE;
+        shm_hold(c->shm);
+    }
+    return c;
+}
+
+/* Whether a page of v may be mapped writable while frame pa has other
+ * holders: only shared memory; a private frame is copy-on-write then. */
+static bool cow(const struct vma *v, uint32_t pa)
+{
+    return v->kind == VMA_ANON && page_refs(pa) > 1;
 }
 
 static void vma_insert(struct aspace *as, struct vma *v)
@@ -77,10 +111,19 @@ static void free_frames(struct aspace *as, uint32_t start, uint32_t end)
     }
 }
 
+/* Unmaps v's frames and frees it (it is off the list already). */
+static void vma_free(struct aspace *as, struct vma *v)
+{
+    free_frames(as, v->start, v->end);
+    if (v->shm)
+        shm_drop(v->shm);
+    kfree(v);
+}
+
 /* Splits v at addr (inside it) into [start, addr) and [addr, end). */
 static int vma_split(struct vma *v, uint32_t addr)
 {
-    struct vma *rest = vma_new(addr, v->end, v->prot, v->kind);
+    struct vma *rest = vma_clone(v, addr, v->end);
     if (!rest)
         return -ENOMEM;
     rest->next = v->next;
@@ -125,9 +168,8 @@ void as_destroy(struct aspace *as)
         pgdir_activate(kernel_root());
     while (as->vmas) {
         struct vma *v = as->vmas;
-        free_frames(as, v->start, v->end);
         as->vmas = v->next;
-        kfree(v);
+        vma_free(as, v);
     }
     pgdir_destroy(as->root);
     kfree(as);
@@ -150,6 +192,23 @@ int as_map(struct aspace *as, uint32_t start, uint32_t len, unsigned prot, enum 
     return 0;
 }
 
+int as_map_shared(struct aspace *as, uint32_t start, uint32_t len, unsigned prot,
+                  unsigned maxprot, struct shm *s, uint32_t pgoff)
+{
+    len = PAGE_ROUND_UP(len);
+    if (!range_ok(start, len) || !range_free(as, start, start + len) || (prot & ~maxprot))
+        return -EINVAL;
+    struct vma *v = vma_new(start, start + len, prot, VMA_SHARED);
+    if (!v)
+        return -ENOMEM;
+    v->maxprot = maxprot;
+    v->shm = s;
+    v->pgoff = pgoff;
+    shm_hold(s);
+    vma_insert(as, v);
+    return 0;
+}
+
 int as_unmap(struct aspace *as, uint32_t start, uint32_t len)
 {
     len = PAGE_ROUND_UP(len);
@@ -162,9 +221,8 @@ int as_unmap(struct aspace *as, uint32_t start, uint32_t len)
     while (*pp) {
         struct vma *v = *pp;
         if (v->start >= start && v->end <= end && v->kind != VMA_GUARD) {
-            free_frames(as, v->start, v->end);
             *pp = v->next;
-            kfree(v);
+            vma_free(as, v);
         } else {
             pp = &v->next;
         }
@@ -177,7 +235,7 @@ static void reprotect_frames(struct aspace *as, const struct vma *v)
     for (uint32_t va = pte_next_present(as->root, v->start, v->end); va < v->end;
          va = pte_next_present(as->root, va + PAGE_SIZE, v->end)) {
         uint32_t pa = pte_frame(pte_get(as->root, va));
-        pte_set(as->root, va, page_entry(pa, v->prot, page_refs(pa) > 1));
+        pte_set(as->root, va, page_entry(pa, v->prot, cow(v, pa)));
     }
 }
 
@@ -191,6 +249,8 @@ int as_protect(struct aspace *as, uint32_t start, uint32_t len, unsigned prot)
         struct vma *v = vma_find(as, va);
         if (!v || v->kind == VMA_GUARD)
             return -ENOMEM;
+        if (prot & ~v->maxprot)
+            return -EACCES;
         va = v->end;
     }
     if (split_at_edges(as, start, end) < 0)
@@ -268,6 +328,28 @@ static int break_cow(struct aspace *as, const struct vma *v, uint32_t va, uint32
     return pte_set(as->root, va, page_entry(copy, v->prot, false));
 }
 
+/* A write to a present, write-protected page of a writable region that
+ * is not private: nothing to copy, the entry only lags the region. */
+static int make_writable(struct aspace *as, const struct vma *v, uint32_t va, uint32_t *pa)
+{
+    *pa = pte_frame(pte_get(as->root, va));
+    return pte_set(as->root, va, page_entry(*pa, v->prot, false));
+}
+
+/* The object's frame for va, mapped with one more reference. */
+static int fill_shared(struct aspace *as, const struct vma *v, uint32_t va, uint32_t *pa)
+{
+    uint32_t frame = shm_frame(v->shm, v->pgoff + (va - v->start) / PAGE_SIZE);
+    if (!frame)
+        return -ENOMEM;
+    if (pte_set(as->root, va, page_entry(frame, v->prot, false)) < 0)
+        return -ENOMEM;
+    page_ref(frame);
+    as->resident++;
+    *pa = frame;
+    return 0;
+}
+
 static int fill_zero(struct aspace *as, const struct vma *v, uint32_t va, uint32_t *pa)
 {
     uint32_t frame = page_alloc();
@@ -292,9 +374,9 @@ int as_resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
     va = PAGE_ROUND_DOWN(va);
     uint64_t e = pte_get(as->root, va);
     if (!(e & PTE_P))
-        return fill_zero(as, v, va, pa);
+        return v->kind == VMA_SHARED ? fill_shared(as, v, va, pa) : fill_zero(as, v, va, pa);
     if (access == VM_WRITE && !(e & PTE_W))
-        return break_cow(as, v, va, pa);
+        return v->kind == VMA_ANON ? break_cow(as, v, va, pa) : make_writable(as, v, va, pa);
     *pa = pte_frame(e);
     return 0;
 }
@@ -302,7 +384,7 @@ int as_resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
 int as_fill(struct aspace *as, uint32_t va, uint32_t *pa)
 {
     const struct vma *v = va < USER_TOP ? vma_find(as, va) : NULL;
-    if (!v || v->kind == VMA_GUARD)
+    if (!v || v->kind != VMA_ANON)
         return -EFAULT;
     va = PAGE_ROUND_DOWN(va);
     uint64_t e = pte_get(as->root, va);
@@ -326,19 +408,32 @@ const char *as_fault_reason(struct aspace *as, uint32_t va, unsigned access)
     return "out of memory";
 }
 
+uint32_t as_shared_frame(struct aspace *as, uint32_t va)
+{
+    const struct vma *v = va < USER_TOP ? vma_find(as, va) : NULL;
+    if (!v || v->kind != VMA_SHARED)
+        return 0;
+    uint64_t e = pte_get(as->root, PAGE_ROUND_DOWN(va));
+    return (e & PTE_P) ? pte_frame(e) : 0;
+}
+
 /* ---- fork ---- */
 
+/* Maps v's frames in dst too: copy-on-write in both for private memory,
+ * the same rights as in src for shared memory. */
 static int share_frames(struct aspace *dst, struct aspace *src, const struct vma *v)
 {
+    bool private = v->kind == VMA_ANON;
     for (uint32_t va = pte_next_present(src->root, v->start, v->end); va < v->end;
          va = pte_next_present(src->root, va + PAGE_SIZE, v->end)) {
         uint32_t pa = pte_frame(pte_get(src->root, va));
-        uint64_t e = page_entry(pa, v->prot, true);
+        uint64_t e = page_entry(pa, v->prot, private);
         if (pte_set(dst->root, va, e) < 0)
             return -ENOMEM;
         page_ref(pa);
         dst->resident++;
-        pte_set(src->root, va, e);
+        if (private)
+            pte_set(src->root, va, e);
     }
     return 0;
 }
@@ -352,7 +447,9 @@ struct aspace *as_fork(struct aspace *src)
     dst->brk = src->brk;
     struct vma **tail = &dst->vmas;
     for (const struct vma *v = src->vmas; v; v = v->next) {
-        struct vma *copy = vma_new(v->start, v->end, v->prot, v->kind);
+        if (v->kind == VMA_XHEAP)
+            continue;                 /* one holder: the parent keeps its blocks */
+        struct vma *copy = vma_clone(v, v->start, v->end);
         if (copy) {
             *tail = copy;
             tail = &copy->next;
@@ -363,4 +460,116 @@ struct aspace *as_fork(struct aspace *src)
         }
     }
     return dst;
+}
+
+/* ---- the exchange heap ---- */
+
+#define XH_RIGHTS (VM_READ | VM_WRITE)
+
+/* Where a new block of len bytes goes: above USER_XHEAP_BASE when there
+ * is room, so that blocks stay apart from mmap's first-fit area. */
+static uint32_t xh_find(struct aspace *as, uint32_t len)
+{
+    uint32_t at = as_find_free(as, len, USER_XHEAP_BASE);
+    return at ? at : as_find_free(as, len, USER_MMAP_BASE);
+}
+
+static struct vma *xh_vma(uint32_t start, uint32_t len, bool frozen)
+{
+    struct vma *v = vma_new(start, start + len, frozen ? VM_READ : XH_RIGHTS, VMA_XHEAP);
+    if (v)
+        v->maxprot = v->prot;
+    return v;
+}
+
+int as_xh_alloc(struct aspace *as, uint32_t len, uint32_t *addr)
+{
+    if (len == 0 || len > XH_MAX_PAGES * PAGE_SIZE)
+        return -EINVAL;
+    len = PAGE_ROUND_UP(len);
+    uint32_t at = xh_find(as, len), pa;
+    struct vma *v = at ? xh_vma(at, len, false) : NULL;
+    if (!v)
+        return -ENOMEM;
+    vma_insert(as, v);
+    for (uint32_t va = at; va < at + len; va += PAGE_SIZE) {
+        if (fill_zero(as, v, va, &pa) < 0) {
+            as_unmap(as, at, len);
+            return -ENOMEM;
+        }
+    }
+    *addr = at;
+    return 0;
+}
+
+static void vma_unlink(struct aspace *as, struct vma *v)
+{
+    struct vma **pp = &as->vmas;
+    while (*pp != v)
+        pp = &(*pp)->next;
+    *pp = v->next;
+}
+
+int as_xh_take(struct aspace *as, uint32_t addr, bool share, struct xh_pages *out)
+{
+    struct vma *v = addr < USER_TOP ? vma_find(as, addr) : NULL;
+    if (!v || v->kind != VMA_XHEAP || v->start != addr)
+        return -EINVAL;
+    unsigned n = (v->end - v->start) / PAGE_SIZE;
+    uint32_t *frames = kmalloc(n * sizeof *frames), pa;
+    if (!frames)
+        return -ENOMEM;
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t va = v->start + i * PAGE_SIZE;
+        uint64_t e = pte_get(as->root, va);
+        if (!(e & PTE_P) && fill_zero(as, v, va, &pa) < 0) {
+            kfree(frames);
+            return -ENOMEM;
+        }
+        frames[i] = pte_frame(pte_get(as->root, va));
+    }
+    *out = (struct xh_pages){frames, n, share || v->maxprot == VM_READ};
+    if (share) {
+        for (unsigned i = 0; i < n; i++)
+            page_ref(frames[i]);
+        v->prot &= VM_READ;
+        v->maxprot = VM_READ;
+        reprotect_frames(as, v);
+        return 0;
+    }
+    for (unsigned i = 0; i < n; i++)
+        pte_set(as->root, v->start + i * PAGE_SIZE, 0);
+    as->resident -= n;
+    vma_unlink(as, v);
+    kfree(v);
+    return 0;
+}
+
+int as_xh_place(struct aspace *as, const struct xh_pages *pg, uint32_t *addr)
+{
+    uint32_t len = pg->n * PAGE_SIZE, at = xh_find(as, len);
+    struct vma *v = at ? xh_vma(at, len, pg->frozen) : NULL;
+    if (!v)
+        return -ENOMEM;
+    for (unsigned i = 0; i < pg->n; i++) {
+        if (pte_set(as->root, at + i * PAGE_SIZE, page_entry(pg->frames[i], v->prot, false)) < 0) {
+            while (i--)
+                pte_set(as->root, at + i * PAGE_SIZE, 0);
+            kfree(v);
+            return -ENOMEM;
+        }
+    }
+    vma_insert(as, v);
+    as->resident += pg->n;
+    *addr = at;
+    return 0;
+}
+
+void xh_pages_free(struct xh_pages *pg)
+{
+    for (unsigned i = 0; i < pg->n; i++)
+        page_free(pg->frames[i]);
+    kfree(pg->frames);
+    pg->frames = NULL;
+    pg->n = 0;
 }

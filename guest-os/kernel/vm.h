@@ -2,7 +2,8 @@
  * vm.h: address spaces. An address space is a set of regions (start, end,
  * rights) and the page tables that map the part of them in use. Pages
  * arrive on first touch: a region promises memory, the page fault
- * delivers it (zero-filled, or copied when it was shared copy-on-write).
+ * delivers it (zero-filled, copied when it was shared copy-on-write, or
+ * the frame a shared-memory object holds for that page).
  *
  * This is the one interface the rest of the kernel uses for user memory:
  * process creation, exec, the memory system calls, the page-fault handler
@@ -12,6 +13,7 @@
 #ifndef KERNEL_VM_H
 #define KERNEL_VM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "mmu.h"
@@ -31,16 +33,27 @@
  * below (a "stack clash"), and compilers do not probe large frames. */
 #define USER_STACK_GAP (1u << 20)
 #define USER_STACK_GUARD (USER_STACK_TOP - USER_STACK_SIZE - USER_STACK_GAP)
+#define USER_XHEAP_BASE 0x80000000u   /* where received exchange-heap blocks go first */
 
 enum vma_kind {
-    VMA_ANON,                         /* private memory, zero-filled on first touch */
+    VMA_ANON,                         /* private memory, zero-filled on first touch,
+                                         copy-on-write after fork */
     VMA_GUARD,                        /* reserved and never mapped: a stack guard */
+    VMA_SHARED,                       /* a window on a shared-memory object (shm.h): its
+                                         frames, never copy-on-write, kept across fork */
+    VMA_XHEAP,                        /* an exchange-heap block: frames with one owner,
+                                         moved by channels, not inherited by fork */
 };
+
+struct shm;
 
 struct vma {
     uint32_t start, end;              /* page-aligned, [start, end) */
     unsigned prot;                    /* VM_READ | VM_WRITE | VM_EXEC */
+    unsigned maxprot;                 /* the most mprotect may grant */
     enum vma_kind kind;
+    struct shm *shm;                  /* VMA_SHARED: the object, a reference held */
+    uint32_t pgoff;                   /* VMA_SHARED: the object's page at start */
     struct vma *next;                 /* sorted by start */
 };
 
@@ -53,16 +66,24 @@ struct aspace {
 
 struct aspace *as_create(void);
 void as_destroy(struct aspace *as);
-/* A copy of src in which every page is shared copy-on-write. */
+/* A copy of src in which every private page is shared copy-on-write,
+ * shared regions show the same frames, and exchange-heap blocks are
+ * left out (they have one holder). */
 struct aspace *as_fork(struct aspace *src);
 void as_activate(struct aspace *as);
 
-/* Adds a region; it must not overlap one that exists (-EINVAL). */
+/* Adds a region (VMA_ANON or VMA_GUARD); it must not overlap one that
+ * exists (-EINVAL). */
 int as_map(struct aspace *as, uint32_t start, uint32_t len, unsigned prot, enum vma_kind kind);
+/* Adds a VMA_SHARED region showing pages pgoff... of s, with rights prot
+ * now and never more than maxprot; it takes a reference to s. */
+int as_map_shared(struct aspace *as, uint32_t start, uint32_t len, unsigned prot,
+                  unsigned maxprot, struct shm *s, uint32_t pgoff);
 /* Removes the regions in the range, except guard regions: they stay,
  * so that nothing can be mapped in their place. */
 int as_unmap(struct aspace *as, uint32_t start, uint32_t len);
-/* -ENOMEM when part of the range is not mapped, as mprotect says. */
+/* -ENOMEM when part of the range is not mapped, as mprotect says; -EACCES
+ * when prot is more than a region's maxprot. */
 int as_protect(struct aspace *as, uint32_t start, uint32_t len, unsigned prot);
 /* The lowest free range of len bytes at or above from; 0 if none. */
 uint32_t as_find_free(struct aspace *as, uint32_t len, uint32_t from);
@@ -83,5 +104,36 @@ int as_fill(struct aspace *as, uint32_t va, uint32_t *pa);
 
 /* Why as_resolve refused, for the one-line fault report. */
 const char *as_fault_reason(struct aspace *as, uint32_t va, unsigned access);
+
+/* For a futex: the frame behind the present page at va when it lies in
+ * a shared region, so that every process mapping it meets at the same
+ * key; 0 otherwise. */
+uint32_t as_shared_frame(struct aspace *as, uint32_t va);
+
+/* ---- the exchange heap ----
+ * A block is one VMA_XHEAP region: its frames are allocated at once and
+ * belong to this address space alone until it gives them away. A block
+ * is writable only while it has one holder; a shared block is frozen
+ * read-only for every holder for good (maxprot VM_READ). */
+#define XH_MAX_PAGES 256u
+
+struct xh_pages {
+    uint32_t *frames;                 /* kmalloc'd; one reference to each frame */
+    unsigned n;
+    bool frozen;
+};
+
+/* A new writable block of len bytes (whole pages, all allocated). */
+int as_xh_alloc(struct aspace *as, uint32_t len, uint32_t *addr);
+/* Takes the block starting at addr: moving it unmaps it from as (the
+ * frames' references go to *out); sharing freezes it read-only in as and
+ * gives *out a reference of its own to each frame. -EINVAL when addr is
+ * not the start of a block. */
+int as_xh_take(struct aspace *as, uint32_t addr, bool share, struct xh_pages *out);
+/* Maps pg's frames as a new block at an address of the kernel's choice,
+ * taking over their references; all or nothing (-ENOMEM). */
+int as_xh_place(struct aspace *as, const struct xh_pages *pg, uint32_t *addr);
+/* Drops the references pg holds and its array. */
+void xh_pages_free(struct xh_pages *pg);
 
 #endif

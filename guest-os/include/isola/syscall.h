@@ -180,4 +180,108 @@ struct isola_procinfo {
     char name[ISOLA_PROC_NAME];
 };
 
+/* Names of shared-memory objects and channels: 1 to ISOLA_NAME_MAX - 1
+ * bytes (any but NUL), in two flat kernel-wide name spaces (one for
+ * each kind), not in the file system. Whoever knows a name may open
+ * what it names; handles are the private way (pass them over channels). */
+#define ISOLA_NAME_MAX 32
+
+/* Named shared memory. An object is N zero-filled pages that live while
+ * a handle or a mapping holds them; its name goes with it, or earlier
+ * with shmem_unlink.
+ *   shmem_open(const char *name, unsigned size, unsigned flags) -> handle
+ *       flags: O_RDONLY or O_RDWR, O_CREAT, O_EXCL, O_CLOEXEC (fcntl.h
+ *       values). O_CREAT makes it when the name is free (size bytes,
+ *       rounded up to pages, at most SHM_MAX_SIZE; EINVAL otherwise),
+ *       O_EXCL then refuses a name in use (EEXIST); without O_CREAT a
+ *       missing name is ENOENT. Opening an existing object, size may be
+ *       0 or at most its size (EINVAL). fstat gives its size.
+ *   shmem_unlink(const char *name) -> 0, ENOENT
+ * A handle is mapped with mmap(addr, len, prot, MAP_SHARED, h, offset):
+ * every mapping of the object, in any process, shows the same frames;
+ * fork keeps the sharing. The handle's access mode bounds the rights:
+ * PROT_WRITE through an O_RDONLY handle is EACCES, and so is an
+ * mprotect that would add it later, so a read-only mapper's write
+ * faults (the process is killed with a one-line report). A range past
+ * the object's end is EINVAL. mmap(MAP_SHARED | MAP_ANONYMOUS) makes an
+ * unnamed object that only fork passes on. FUTEX_WAIT and FUTEX_WAKE on
+ * a word of shared memory reach across processes. */
+#define SYS_shmem_open      1030
+#define SYS_shmem_unlink    1031
+
+#define SHM_MAX_SIZE        (16u << 20)
+
+/* Channels and the exchange heap, after Singularity.
+ *
+ * The exchange heap: blocks of whole pages a process allocates and then
+ * gives away. A block has one holder: sending it over a channel MOVES
+ * its frames (unmapped from the sender, whose next access to it faults
+ * and kills it with the one-line report; mapped into the receiver at an
+ * address the kernel picks, at or above 0x80000000 when there is room;
+ * nothing is copied). fork does not give a child its parent's blocks.
+ *   xh_alloc(unsigned size) -> address of a new block of size bytes
+ *       (rounded up to pages, at most XH_MAX_SIZE; EINVAL), zero-filled,
+ *       readable and writable.
+ *   xh_free(void *addr) -> 0; addr must be the start of a block (EINVAL).
+ *       munmap works too.
+ * Sharing: sent with CHAN_SHARE, a block is instead frozen: from then on
+ * it is read-only for every holder (the sender keeps it read-only, each
+ * receiver gets it read-only, mprotect cannot add PROT_WRITE: EACCES),
+ * and a frozen block stays frozen when it is moved on. So a block can be
+ * written only while one process holds it, and a shared one by no one.
+ *
+ * A channel is a pair of ends, each with a queue of up to CHAN_QUEUE_MAX
+ * messages waiting for it. A handle is held on one end; sending on an end
+ * queues the message for the other end.
+ *   chan_create(const char *name) -> handle on end 0; the name is
+ *       registered (EEXIST when taken).
+ *   chan_open(const char *name) -> a handle on end 1 (every opener gets a
+ *       handle on the same end 1, as for a FIFO); ENOENT when no channel
+ *       has that name. A name lasts until either end is closed.
+ *   chan_pair(int hs[2]) -> 0; an unnamed channel, a handle on each end.
+ *   chan_send(int h, const struct chan_msg *m, unsigned flags, int timeout_ms)
+ *       sends m->word, the block at m->addr (NULL: none) and the object
+ *       behind handle m->handle (-1: none; the sender keeps its handle).
+ *       flags: CHAN_SHARE (see above).
+ *   chan_recv(int h, struct chan_msg *m, int timeout_ms) -> 0 and *m:
+ *       addr and size of the block now mapped here (NULL and 0 for none),
+ *       handle: a new handle in the receiver's table on the object that
+ *       was sent (-1 for none), word, and flags CHAN_SHARE when the block
+ *       is frozen.
+ * Timeouts: -1 waits as long as it takes; 0 never waits (EAGAIN);
+ * otherwise ETIMEDOUT after that many milliseconds. A signal ends a wait
+ * with EINTR. The cases:
+ *   send, the queue full        waits for room (EAGAIN/ETIMEDOUT)
+ *   send, the other end closed  EPIPE (no signal); nothing is taken
+ *   recv, the queue empty       waits for a message (EAGAIN/ETIMEDOUT)
+ *   recv, empty and the other end closed   EPIPE (what was queued before
+ *                               the close is received first)
+ *   recv, no room for the block or the handle   ENOMEM or EMFILE, and the
+ *                               message stays queued
+ *   send with a bad block address (not a block start)   EINVAL; a handle
+ *                               that is not open: EBADF; m unreadable or
+ *                               unwritable: EFAULT. Nothing is taken then.
+ * An end is closed when its last handle is closed (messages queued for a
+ * closed end are dropped, their blocks freed). Every call checks the
+ * handle: a handle that is not open, or not on a channel, is EBADF. */
+#define SYS_xh_alloc        1040
+#define SYS_xh_free         1041
+#define SYS_chan_create     1042
+#define SYS_chan_open       1043
+#define SYS_chan_pair       1044
+#define SYS_chan_send       1045
+#define SYS_chan_recv       1046
+
+#define XH_MAX_SIZE         (1u << 20)
+#define CHAN_QUEUE_MAX      16
+#define CHAN_SHARE          0x1u
+
+struct chan_msg {
+    void *addr;            /* an exchange-heap block, or NULL */
+    unsigned size;         /* received: the block's size in bytes */
+    int handle;            /* a handle to pass, or -1 */
+    unsigned word;         /* inline data */
+    unsigned flags;        /* received: CHAN_SHARE when the block is frozen */
+};
+
 #endif

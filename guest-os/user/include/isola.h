@@ -1,6 +1,8 @@
-/* isola.h: isola's own calls (events, proc_list, asynchronous I/O) and the thread library:
+/* isola.h: isola's own calls (events, proc_list, asynchronous I/O, shared
+ * memory, channels and the exchange heap) and the thread library:
  * threads, futexes and a futex mutex. On Linux the isola-only calls
- * return -1 with errno ENOSYS; threads work on both. */
+ * return -1 with errno ENOSYS; threads work on both. isola/syscall.h says
+ * what each call does. */
 #ifndef _ISOLA_H
 #define _ISOLA_H
 
@@ -23,6 +25,19 @@ int aio_write(int fd, const void *buf, size_t len, off_t off, int event);
 long aio_result(int id);
 /* A raw read of whole sectors of disk 0 (hda) or 1 (hdb). */
 int aio_disk_read(unsigned disk, unsigned long long sector, void *buf, size_t len, int event);
+
+/* Named shared memory: map the handle with mmap(..., MAP_SHARED, h, 0). */
+int shmem_open(const char *name, unsigned size, int flags);
+int shmem_unlink(const char *name);
+
+/* The exchange heap and channels. xh_alloc returns NULL on failure. */
+void *xh_alloc(unsigned size);
+int xh_free(void *block);
+int chan_create(const char *name);
+int chan_open(const char *name);
+int chan_pair(int hs[2]);
+int chan_send(int h, const struct chan_msg *m, unsigned flags, int timeout_ms);
+int chan_recv(int h, struct chan_msg *m, int timeout_ms);
 
 typedef struct thread *thread_t;
 int thread_create(thread_t *t, void *(*fn)(void *), void *arg);

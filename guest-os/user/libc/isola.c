@@ -56,3 +56,49 @@ int aio_disk_read(unsigned disk, unsigned long long sector, void *buf, size_t le
     return __sysret(SYS6(SYS_aio_disk_read, disk, (unsigned)sector, (unsigned)(sector >> 32),
                          buf, len, event));
 }
+
+int shmem_open(const char *name, unsigned size, int flags)
+{
+    return __sysret(SYS3(SYS_shmem_open, name, size, flags));
+}
+
+int shmem_unlink(const char *name)
+{
+    return __sysret(SYS1(SYS_shmem_unlink, name));
+}
+
+void *xh_alloc(unsigned size)
+{
+    long r = SYS1(SYS_xh_alloc, size);
+    return IS_ERR(r) ? (__sysret(r), NULL) : (void *)r;
+}
+
+int xh_free(void *block)
+{
+    return __sysret(SYS1(SYS_xh_free, block));
+}
+
+int chan_create(const char *name)
+{
+    return __sysret(SYS1(SYS_chan_create, name));
+}
+
+int chan_open(const char *name)
+{
+    return __sysret(SYS1(SYS_chan_open, name));
+}
+
+int chan_pair(int hs[2])
+{
+    return __sysret(SYS1(SYS_chan_pair, hs));
+}
+
+int chan_send(int h, const struct chan_msg *m, unsigned flags, int timeout_ms)
+{
+    return __sysret(SYS4(SYS_chan_send, h, m, flags, timeout_ms));
+}
+
+int chan_recv(int h, struct chan_msg *m, int timeout_ms)
+{
+    return __sysret(SYS3(SYS_chan_recv, h, m, timeout_ms));
+}
