@@ -1,7 +1,7 @@
 /*
  * shim.c: the kernel API on the host (shim.h): just enough of lib.h,
- * kmalloc.h, fspage.h, uaccess.h, ktime.h, sched.h, device.h, kstat.h and
- * proc.h for kernel/fs to link and run in a test program. Objects and
+ * kmalloc.h, fspage.h, uaccess.h, ktime.h, sched.h, device.h, pipe.h,
+ * kstat.h and proc.h for kernel/fs to link and run in a test program. Objects and
  * handles are the kernel's own (guest-os/kernel/handle.c, built in too).
  */
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 #include "../../guest-os/kernel/ktime.h"
 #include "../../guest-os/kernel/lib.h"
 #include "../../guest-os/kernel/object.h"
+#include "../../guest-os/kernel/pipe.h"
 #include "../../guest-os/kernel/proc.h"
 #include "../../guest-os/kernel/uaccess.h"
 #include "../../guest-os/kernel/fs/ext2fs.h"
@@ -29,6 +30,8 @@ char shim_last_line[256];
 long shim_kmallocs, shim_pages;
 uint32_t shim_last_rdev;
 unsigned shim_device_opens;
+uint32_t shim_last_fifo_ino;
+unsigned shim_fifo_opens;
 int shim_fail_alloc;
 
 static struct proc the_proc;
@@ -199,6 +202,20 @@ int device_open(uint32_t rdev, unsigned flags, struct object **out)
 {
     shim_last_rdev = rdev;
     shim_device_opens++;
+    struct object *o = kmalloc(sizeof *o);
+    if (!o)
+        return -ENOMEM;
+    object_init(o, &dev_ops, flags);
+    *out = o;
+    return 0;
+}
+
+/* ---- FIFOs: the same, for the inode the pipe layer is handed ---- */
+
+int fifo_open(struct inode *ip, unsigned flags, struct object **out)
+{
+    shim_last_fifo_ino = ip->ino;
+    shim_fifo_opens++;
     struct object *o = kmalloc(sizeof *o);
     if (!o)
         return -ENOMEM;

@@ -30,6 +30,9 @@ extern long shim_kmallocs, shim_pages;
 /* rdev of the last device_open, and how many there were. */
 extern uint32_t shim_last_rdev;
 extern unsigned shim_device_opens;
+/* The inode number of the last FIFO opened (pipe.h), and how many. */
+extern uint32_t shim_last_fifo_ino;
+extern unsigned shim_fifo_opens;
 /* The fs lock (fslock.c's on the host): held? and a reset after a
  * failed check, so one failure does not cascade. */
 bool shim_fs_locked(void);
