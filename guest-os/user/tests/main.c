@@ -21,7 +21,8 @@
 
 static const struct test *const groups[] = {
     proc_tests, mem_tests, thread_tests, event_tests, time_tests,
-    file_tests, isolation_tests, efault_tests, elf_tests, limit_tests,
+    file_tests, pipe_tests, shm_tests, chan_tests, isolation_tests, efault_tests, elf_tests,
+    limit_tests,
 };
 
 enum verdict { PASSED, FAILED, SKIPPED };

@@ -19,7 +19,8 @@ struct test {
 };
 
 extern const struct test proc_tests[], mem_tests[], thread_tests[], event_tests[],
-    time_tests[], file_tests[], isolation_tests[], efault_tests[], elf_tests[], limit_tests[];
+    time_tests[], file_tests[], isolation_tests[], efault_tests[], elf_tests[], limit_tests[],
+    pipe_tests[], shm_tests[], chan_tests[];
 
 /* The name of the test this process is running (children inherit it). */
 extern const char *test_name;
