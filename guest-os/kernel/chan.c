@@ -60,9 +60,19 @@ struct channel {
     bool closed[2];                   /* the end was open and is gone */
     struct msg *head[2], *tail[2];    /* the messages waiting for each end */
     unsigned count[2];
+    unsigned want_msg[2];             /* threads waiting for a message for each end */
+    unsigned want_room[2];            /* threads waiting for room in each end's queue */
 };
 
 static struct kname *chan_names;
+
+/* Wakes those counted in *sleepers (and sleeping on it): wakeup() looks
+ * at every thread, so only when someone waits there. */
+static void chan_wake(unsigned *sleepers)
+{
+    if (*sleepers)
+        wakeup(sleepers);
+}
 static struct msg *doomed;            /* messages to drop */
 static bool dropping;
 
@@ -122,7 +132,8 @@ static void end_release(struct object *o)
         kname_remove(&chan_names, &ch->name);
         ch->named = false;
     }
-    wakeup(ch);                       /* the other end's waits end in EPIPE */
+    chan_wake(&ch->want_msg[!s]);     /* the other end's waits end in EPIPE */
+    chan_wake(&ch->want_room[s]);
     queue_take(ch, s, &drop);         /* no one can receive those any more */
     if (!ch->end[!s]) {
         queue_take(ch, !s, &drop);
@@ -176,13 +187,16 @@ static uint64_t deadline_for(int timeout_ms)
     return ticks_now() + ((uint64_t)timeout_ms + MS_PER_TICK - 1) / MS_PER_TICK + 1;
 }
 
-/* Sleeps until something happens on ch: 0, or why the wait is over. */
-static int chan_wait(struct channel *ch, int timeout_ms, uint64_t deadline)
+/* Sleeps, counted in *sleepers, until chan_wake(sleepers): 0, or why
+ * the wait is over. */
+static int chan_wait(unsigned *sleepers, int timeout_ms, uint64_t deadline)
 {
     if (timeout_ms == 0)
         return -EAGAIN;
     uint32_t f = irq_save();
-    int r = sleep_on(ch, deadline);
+    (*sleepers)++;
+    int r = sleep_on(sleepers, deadline);
+    (*sleepers)--;
     irq_restore(f);
     return r;
 }
@@ -298,7 +312,7 @@ static long wait_room(struct channel *ch, int to, int timeout_ms)
             return -EPIPE;
         if (ch->count[to] < CHAN_QUEUE_MAX)
             return 0;
-        long r = chan_wait(ch, timeout_ms, deadline);
+        long r = chan_wait(&ch->want_room[to], timeout_ms, deadline);
         if (r < 0)
             return r;
     }
@@ -313,7 +327,7 @@ static void enqueue(struct channel *ch, int to, struct msg *m)
         ch->head[to] = m;
     ch->tail[to] = m;
     ch->count[to]++;
-    wakeup(ch);
+    chan_wake(&ch->want_msg[to]);
 }
 
 static long send(struct chan_end *e, uint32_t umsg, unsigned flags, int timeout_ms)
@@ -359,7 +373,7 @@ static long wait_message(struct channel *ch, int side, int timeout_ms)
             return 0;
         if (ch->closed[!side])
             return -EPIPE;
-        long r = chan_wait(ch, timeout_ms, deadline);
+        long r = chan_wait(&ch->want_msg[side], timeout_ms, deadline);
         if (r < 0)
             return r;
     }
@@ -398,7 +412,7 @@ static long deliver(struct channel *ch, int side, struct chan_msg *out)
         ch->tail[side] = NULL;
     ch->count[side]--;
     msg_free(m);                      /* the new handle holds the object */
-    wakeup(ch);                       /* room for a waiting sender */
+    chan_wake(&ch->want_room[side]);  /* room for a waiting sender */
     return 0;
 }
 

@@ -20,6 +20,8 @@
  *    user copy may one day sleep (paging in); it is dropped while a
  *    thread waits. The counts of readers and writers change without it:
  *    the kernel is not preemptible and nothing in between can block.
+ *  - Waking scans every thread, so the pipe counts its sleepers and wakes
+ *    only when there are some.
  *  - A FIFO's pipe lives while any end is open and holds a reference to
  *    its inode; when the last end closes, what is left in it is dropped.
  *    Opening follows POSIX: for reading it waits for a writer, for
@@ -52,6 +54,7 @@ struct pipe {
     unsigned readers, writers;        /* ends open for reading, for writing */
     unsigned ends;                    /* end objects alive */
     unsigned reader_opens, writer_opens;  /* ever opened: a FIFO open waits on these */
+    unsigned sleepers;                /* threads asleep on the pipe */
     uint32_t ino;                     /* what fstat reports for an anonymous pipe */
     struct mutex lock;
     struct inode *ip;                 /* a FIFO's inode, NULL for pipe() */
@@ -114,13 +117,28 @@ static long ring_in(struct pipe *p, uint32_t ubuf, uint32_t n)
     return done ? (long)done : -EFAULT;
 }
 
+/* Sleeps until pipe_wake(p); interrupts are off. 0 or -EINTR. */
+static int pipe_sleep(struct pipe *p)
+{
+    p->sleepers++;
+    int r = sleep_on(p, 0);
+    p->sleepers--;
+    return r;
+}
+
+static void pipe_wake(struct pipe *p)
+{
+    if (p->sleepers)
+        wakeup(p);
+}
+
 /* Waits for anything to change in p; the caller holds p->lock, which is
  * dropped during the sleep. 0 or -EINTR. */
 static int pipe_wait(struct pipe *p)
 {
     uint32_t f = irq_save();
     mutex_unlock(&p->lock);
-    int r = sleep_on(p, 0);
+    int r = pipe_sleep(p);
     irq_restore(f);
     mutex_lock(&p->lock);
     return r;
@@ -151,7 +169,7 @@ static long pipe_read(struct object *o, uint32_t ubuf, uint32_t n)
     }
     mutex_unlock(&p->lock);
     if (r > 0)
-        wakeup(p);
+        pipe_wake(p);
     return r;
 }
 
@@ -171,7 +189,7 @@ static long pipe_write(struct object *o, uint32_t ubuf, uint32_t n)
             if ((r = ring_in(p, ubuf + done, n - done)) < 0)
                 break;
             done += (uint32_t)r;
-            wakeup(p);
+            pipe_wake(p);
             continue;
         }
         if (o->flags & O_NONBLOCK) {
@@ -234,7 +252,7 @@ static void end_release(struct object *o)
     if (object_writable(o))
         p->writers--;
     kfree(e);
-    wakeup(p);                        /* EOF for readers, EPIPE for writers */
+    pipe_wake(p);                     /* EOF for readers, EPIPE for writers */
     if (--p->ends == 0)
         pipe_free(p);
 }
@@ -289,7 +307,7 @@ static struct object *end_new(struct pipe *p, unsigned flags)
         p->writers++;
         p->writer_opens++;
     }
-    wakeup(p);                        /* a FIFO open waiting for this side */
+    pipe_wake(p);                     /* a FIFO open waiting for this side */
     return &e->obj;
 }
 
@@ -352,7 +370,7 @@ static int wait_opens(struct pipe *p, const unsigned *opens, unsigned seen)
     uint32_t f = irq_save();
     int r = 0;
     while (*opens == seen && r == 0)
-        r = sleep_on(p, 0);
+        r = pipe_sleep(p);
     irq_restore(f);
     return r;
 }

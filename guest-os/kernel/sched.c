@@ -206,17 +206,24 @@ void wakeup_thread(struct thread *t)
 void mutex_lock(struct mutex *m)
 {
     uint32_t f = irq_save();
-    while (m->owner)
+    while (m->owner) {
+        m->waited = true;
         sleep_on_uninterruptible(m);
+    }
     m->owner = current;
     irq_restore(f);
 }
 
+/* wakeup() looks at every thread: skip it when no one can be asleep
+ * here. Whoever is woken and loses the race sets waited again. */
 void mutex_unlock(struct mutex *m)
 {
     ASSERT(m->owner == current);
     m->owner = NULL;
-    wakeup(m);
+    if (m->waited) {
+        m->waited = false;
+        wakeup(m);
+    }
 }
 
 void sched_init(void)

@@ -67,6 +67,7 @@ void wakeup_thread(struct thread *t);
 /* A sleeping lock for what may block while held (disk I/O). */
 struct mutex {
     struct thread *owner;
+    bool waited;                 /* someone slept on it since the last unlock */
 };
 void mutex_lock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
