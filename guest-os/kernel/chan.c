@@ -19,11 +19,16 @@
  *    handle installed) can be delivered.
  *  - Each call holds its own reference to the end it uses, so a channel
  *    is freed only when no call is inside it: when both ends are gone.
+ *  - A channel end may travel only while its own channel carries no
+ *    channel ends: then no channel can ever hold itself, through any
+ *    number of others, and a channel kept alive only by its own queue
+ *    (which no one could receive from or close) cannot arise. In a cycle
+ *    every channel carries an end, so the send that would close one is
+ *    the one refused.
  *  - Dropping a message can release an object, and that object can be a
  *    channel end with messages of its own: dropped messages go on one
  *    list that a single loop empties, so a chain of channels inside
- *    channels cannot overflow the kernel stack. (A cycle, an end queued
- *    in a channel it keeps alive, is never freed: a known leak.)
+ *    channels cannot overflow the kernel stack.
  */
 #include "errno.h"
 #include "kmalloc.h"
@@ -60,6 +65,7 @@ struct channel {
     bool closed[2];                   /* the end was open and is gone */
     struct msg *head[2], *tail[2];    /* the messages waiting for each end */
     unsigned count[2];
+    unsigned ends_carried;            /* queued messages that carry a channel end */
     unsigned want_msg[2];             /* threads waiting for a message for each end */
     unsigned want_room[2];            /* threads waiting for room in each end's queue */
 };
@@ -104,9 +110,13 @@ static void msgs_drop(struct msg *m)
     dropping = false;
 }
 
+static bool carries_end(const struct msg *m);
+
 /* Empties the queue of end `side`, appending its messages to *list. */
 static void queue_take(struct channel *ch, int side, struct msg **list)
 {
+    for (struct msg *m = ch->head[side]; m; m = m->next)
+        ch->ends_carried -= carries_end(m);
     if (ch->tail[side]) {
         ch->tail[side]->next = *list;
         *list = ch->head[side];
@@ -146,6 +156,11 @@ static const struct object_ops chan_ops = {
     .kind = "channel",
     .release = end_release,
 };
+
+static bool carries_end(const struct msg *m)
+{
+    return m->obj && m->obj->ops == &chan_ops;
+}
 
 static struct object *end_new(struct channel *ch, int side)
 {
@@ -285,22 +300,25 @@ static long sys_chan_pair(const uint32_t *a)
     return err;
 }
 
-/* The object behind handle h for a message on ch (a reference of the
- * message's own); an end of ch itself would keep ch alive forever. */
-static long passed_object(struct channel *ch, int h, struct object **out)
+/* The object behind handle h, for a message (a reference of its own). */
+static long passed_object(int h, struct object **out)
 {
     *out = NULL;
     if (h == -1)
         return 0;
-    struct object *o = handle_ref(curproc(), h);
-    if (!o)
-        return -EBADF;
-    if (o->ops == &chan_ops && container_of(o, struct chan_end, obj)->ch == ch) {
-        object_put(o);
-        return -EINVAL;
-    }
-    *out = o;
-    return 0;
+    *out = handle_ref(curproc(), h);
+    return *out ? 0 : -EBADF;
+}
+
+/* Whether ch may carry o without making a cycle (see the rules): an end
+ * of ch itself is EINVAL, an end of a channel that carries ends EBUSY.
+ * Checked just before the message is queued, with no sleep between. */
+static long cycle_check(struct channel *ch, struct object *o)
+{
+    if (!o || o->ops != &chan_ops)
+        return 0;
+    struct channel *inner = container_of(o, struct chan_end, obj)->ch;
+    return inner == ch ? -EINVAL : inner->ends_carried ? -EBUSY : 0;
 }
 
 /* Waits until end `to` of ch can take a message. */
@@ -327,6 +345,7 @@ static void enqueue(struct channel *ch, int to, struct msg *m)
         ch->head[to] = m;
     ch->tail[to] = m;
     ch->count[to]++;
+    ch->ends_carried += carries_end(m);
     chan_wake(&ch->want_msg[to]);
 }
 
@@ -341,9 +360,11 @@ static long send(struct chan_end *e, uint32_t umsg, unsigned flags, int timeout_
     if (!m)
         return -ENOMEM;
     m->word = cm.word;
-    long r = passed_object(e->ch, cm.handle, &m->obj);
+    long r = passed_object(cm.handle, &m->obj);
     if (r == 0)
         r = wait_room(e->ch, !e->side, timeout_ms);
+    if (r == 0)
+        r = cycle_check(e->ch, m->obj);
     if (r == 0 && cm.addr)
         r = as_xh_take(curproc()->as, (uint32_t)cm.addr, flags & CHAN_SHARE, &m->block);
     if (r < 0) {
@@ -411,6 +432,7 @@ static long deliver(struct channel *ch, int side, struct chan_msg *out)
     if (!ch->head[side])
         ch->tail[side] = NULL;
     ch->count[side]--;
+    ch->ends_carried -= carries_end(m);
     msg_free(m);                      /* the new handle holds the object */
     chan_wake(&ch->want_room[side]);  /* room for a waiting sender */
     return 0;

@@ -261,6 +261,11 @@ struct isola_procinfo {
  *   send with a bad block address (not a block start)   EINVAL; a handle
  *                               that is not open: EBADF; m unreadable or
  *                               unwritable: EFAULT. Nothing is taken then.
+ *   send of a channel end       EINVAL for an end of the same channel,
+ *                               EBUSY while the end's own channel has
+ *                               channel ends queued: so channels never
+ *                               hold each other in a cycle that no one
+ *                               could receive from or close.
  * An end is closed when its last handle is closed (messages queued for a
  * closed end are dropped, their blocks freed). Every call checks the
  * handle: a handle that is not open, or not on a channel, is EBADF. */

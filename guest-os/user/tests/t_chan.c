@@ -8,8 +8,9 @@
  * they had; a process without the handle cannot use the channel, nor
  * send a block it does not hold. The queue's edges: empty (waits, times
  * out, EAGAIN), full (waits for room), the other end closed (EPIPE after
- * what was queued), a receiver woken by the close. isola's own calls:
- * skipped on Linux. */
+ * what was queued), a receiver woken by the close; an end that would
+ * make channels carry each other in a cycle is refused. isola's own
+ * calls: skipped on Linux. */
 #include <errno.h>
 #include <fcntl.h>
 #include <isola.h>
@@ -444,6 +445,33 @@ static void test_chan_closed(void)
     CHECKF(left < 8, "%ld frames still used after the channel closed with blocks queued", left);
 }
 
+/* A channel end travels only while its channel carries no ends: no
+ * cycle of channels keeping each other alive. */
+static void test_chan_cycle(void)
+{
+    need_channels();
+    int a[2], b[2];
+    new_pair(a);
+    new_pair(b);
+    send_ok(a[0], NULL, b[1], 1, 0);           /* a carries an end of b */
+    struct chan_msg m = {NULL, 0, a[1], 2, 0};
+    CHECK_ERR(chan_send(b[0], &m, 0, 0), EBUSY);   /* b carrying a: a cycle */
+    m.handle = a[0];
+    CHECK_ERR(chan_send(b[1], &m, 0, 0), EBUSY);
+    struct chan_msg got = recv_ok(a[1]);       /* a carries nothing now */
+    CHECK(got.handle >= 0 && got.word == 1);
+    m.handle = a[0];
+    CHECK(chan_send(b[0], &m, 0, 0) == 0);     /* b carries a: no cycle */
+    /* the end that came over a works like the one it came from */
+    send_ok(got.handle, NULL, -1, 3, 0);
+    CHECK(recv_ok(b[0]).word == 3);
+    close(got.handle);
+    for (int i = 0; i < 2; i++) {
+        close(a[i]);
+        close(b[i]);
+    }
+}
+
 /* Two processes by name: the server creates, a client finds it, and a
  * block goes back and forth, changed on each side. */
 static void test_chan_named(void)
@@ -487,6 +515,7 @@ const struct test chan_tests[] = {
     {"chan-handles", test_chan_handles},
     {"chan-isolation", test_chan_isolation},
     {"chan-closed", test_chan_closed},
+    {"chan-cycle", test_chan_cycle},
     {"chan-named", test_chan_named},
     {NULL, NULL},
 };
