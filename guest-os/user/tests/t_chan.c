@@ -507,6 +507,67 @@ static void test_chan_named(void)
     close(server);
 }
 
+/* A ring of processes, each sending blocks of varying sizes (some
+ * shared, some with an event handle along) to the next and checking what
+ * the one before sent: every block arrives intact and at the end every
+ * frame is back. */
+enum { RING = 4, RING_ROUNDS = 150 };
+
+static void ring_member(int id, int out, int in)
+{
+    for (int r = 0; r < RING_ROUNDS; r++) {
+        unsigned pages = (unsigned)(r % 6) + 1;
+        unsigned char *b = new_block(pages * PG);
+        fill(b, pages * PG, (unsigned)(id * 31 + r));
+        unsigned flags = r % 5 == 0 ? CHAN_SHARE : 0;
+        int ev = r % 7 == 0 ? event_create(0) : -1;
+        send_ok(out, b, ev, (unsigned)r, flags);
+        if (ev >= 0)
+            close(ev);                 /* the message holds it now */
+        if (flags)
+            CHECK(xh_free(b) == 0);    /* the sender's read-only copy */
+        struct chan_msg m = recv_ok(in);
+        int from = (id + RING - 1) % RING;
+        CHECKF(m.word == (unsigned)r && m.size == ((unsigned)(r % 6) + 1) * PG,
+               "round %d: word %u, size %u", r, m.word, m.size);
+        CHECKF(filled(m.addr, m.size, (unsigned)(from * 31 + r)), "round %d: a block changed", r);
+        CHECK((m.flags == CHAN_SHARE) == (r % 5 == 0));
+        CHECK((m.handle >= 0) == (r % 7 == 0));
+        if (m.handle >= 0) {
+            CHECK(event_set(m.handle) == 0 && event_wait(m.handle, 0) == 0);
+            close(m.handle);
+        }
+        CHECK(xh_free(m.addr) == 0);
+    }
+}
+
+static void test_chan_ring(void)
+{
+    need_channels();
+    int link[RING][2];
+    for (int i = 0; i < RING; i++)
+        new_pair(link[i]);             /* member i sends on [i][0], i+1 receives on [i][1] */
+    sleep_ms(20);                      /* let earlier tests' frames settle */
+    long before = free_pages();
+    pid_t pids[RING];
+    for (int i = 0; i < RING; i++) {
+        pids[i] = fork();
+        CHECKF(pids[i] >= 0, "fork: %s", strerror(errno));
+        if (pids[i] == 0) {
+            ring_member(i, link[i][0], link[(i + RING - 1) % RING][1]);
+            _exit(0);
+        }
+    }
+    for (int i = 0; i < RING; i++)
+        wait_ok(pids[i], "a member of the ring");
+    for (int i = 0; i < RING; i++) {
+        close(link[i][0]);
+        close(link[i][1]);
+    }
+    long left = before - free_pages();
+    CHECKF(left < 16, "%ld frames still used after the ring ended", left);
+}
+
 const struct test chan_tests[] = {
     {"chan-basic", test_chan_basic},
     {"xh-alloc", test_xh_alloc},
@@ -517,5 +578,6 @@ const struct test chan_tests[] = {
     {"chan-closed", test_chan_closed},
     {"chan-cycle", test_chan_cycle},
     {"chan-named", test_chan_named},
+    {"chan-ring", test_chan_ring},
     {NULL, NULL},
 };
