@@ -79,6 +79,7 @@ static void chan_wake(unsigned *sleepers)
     if (*sleepers)
         wakeup(sleepers);
 }
+
 static struct msg *doomed;            /* messages to drop */
 static bool dropping;
 

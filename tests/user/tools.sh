@@ -184,4 +184,14 @@ expect "yes" "y
 y
 status=0" "$(out "$B/yes" | head -n 2; echo "status=0")"
 expect "yes words" "a b" "$("$B/yes" a b | head -n 1)"
+
+expect "mkfifo" "status=0" "$(out "$B/mkfifo" fifo1 fifo2)"
+expect "mkfifo makes FIFOs" "yes" "$([ -p "$T/fifo1" ] && [ -p "$T/fifo2" ] && echo yes)"
+expect "mkfifo -m" "status=0" "$(out "$B/mkfifo" -m 640 fifo3)"
+expect "mkfifo -m mode" "640" "$(stat -c %a "$T/fifo3")"
+expect "mkfifo exists" "mkfifo: cannot create fifo 'fifo1': File exists
+status=1" "$(out "$B/mkfifo" fifo1)"
+expect "mkfifo bad mode" "mkfifo: invalid mode '9'
+status=1" "$(out "$B/mkfifo" -m 9 x)"
+expect "mkfifo no operand" "status=1" "$(out "$B/mkfifo" 2>/dev/null | tail -n 1)"
 finish
