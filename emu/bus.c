@@ -35,7 +35,7 @@ bool bus_register_mmio(struct bus *b, uint32_t base, uint32_t len,
     return true;
 }
 
-uint32_t bus_in(struct bus *b, uint16_t port, unsigned size)
+static uint32_t port_read(struct bus *b, uint16_t port, unsigned size)
 {
     const struct io_handler *h = &b->port[port];
     uint32_t v = 0;
@@ -49,7 +49,15 @@ uint32_t bus_in(struct bus *b, uint16_t port, unsigned size)
     return v;
 }
 
-void bus_out(struct bus *b, uint16_t port, unsigned size, uint32_t v)
+uint32_t bus_in(struct bus *b, uint16_t port, unsigned size)
+{
+    uint32_t v = port_read(b, port, size);
+    if (b->on_io)
+        b->on_io(b->io_ctx, port, size, v, false);
+    return v;
+}
+
+static void port_write(struct bus *b, uint16_t port, unsigned size, uint32_t v)
 {
     const struct io_handler *h = &b->port[port];
     if (h->write) {
@@ -61,6 +69,16 @@ void bus_out(struct bus *b, uint16_t port, unsigned size, uint32_t v)
         if (hk->write8)
             hk->write8(hk->opaque, (uint16_t)(port + k), (uint8_t)(v >> (8 * k)));
     }
+}
+
+/* The tracer hears of a write before the device acts on it, so a write
+ * that ends the run (port 0xF4) or names a process (the trace marker)
+ * is recorded in the order it happened. */
+void bus_out(struct bus *b, uint16_t port, unsigned size, uint32_t v)
+{
+    if (b->on_io)
+        b->on_io(b->io_ctx, port, size, v, true);
+    port_write(b, port, size, v);
 }
 
 const struct mmio_region *bus_mmio_find(const struct bus *b, uint64_t paddr)

@@ -41,6 +41,10 @@ struct bus {
     unsigned nmmio;
     /* Read-only physical range (firmware ROM): writes are dropped. */
     uint32_t rom_base, rom_len;
+    /* Tracing (-trace io): told of every port access after it is done,
+     * with the value read or written; NULL when off. */
+    void (*on_io)(void *ctx, uint16_t port, unsigned size, uint32_t v, bool out);
+    void *io_ctx;
 };
 
 void bus_init(struct bus *b);

@@ -179,13 +179,48 @@ enum { FAST_R, FAST_W, FAST_X, FAST_KINDS };
 #define ACC_X 2
 #define ACC_SYS 4  /* implicit supervisor access (descriptor tables, TSS) */
 
-/* Instructions retired are c->icount. */
+/* Kinds of page fault, from the error code (SDM vol. 3, 4.7): not
+ * present or a protection violation, by the access that faulted, and
+ * reserved bits set in an entry. */
+enum pf_kind {
+    PF_NP_READ, PF_NP_WRITE, PF_NP_FETCH,
+    PF_PROT_READ, PF_PROT_WRITE, PF_PROT_FETCH,
+    PF_RSVD, PF_KINDS
+};
+
+/* Instructions retired are c->icount. The TLB counters are up to date
+ * only after mmu_fold_stats(), which also credits fast-path hits. */
 struct cpu_stats {
     uint64_t itlb_lookups, itlb_hits, itlb_misses;
     uint64_t dtlb_lookups, dtlb_hits, dtlb_misses;
     uint64_t walks, page_faults, exceptions, interrupts, cr3_writes, tlb_flushes;
     uint64_t invlpg;
+    uint64_t walk_refs;    /* page-table entries a walk read from memory */
+    uint64_t walk_cached;  /* entries a walk took from the page-walk cache
+                              or the PAE PDPTE registers instead */
+    uint64_t cpl_changes;  /* privilege-level changes (ring 3 <-> 0, ...) */
+    uint64_t pf_kind[PF_KINDS];
 };
+
+/* The page-walk cache: upper-level entries a walk may use without a
+ * memory reference (Intel's paging-structure caches, SDM vol. 3,
+ * 4.10.3). Fully associative, LRU; entries == 0 when off. */
+#define PWC_MAX 64
+struct pwc {
+    uint32_t key[PWC_MAX];    /* PWC_VALID | level << 24 | linear prefix */
+    uint64_t stamp[PWC_MAX];
+    unsigned entries;
+    uint64_t clock;
+};
+#define PWC_VALID 0x80000000u
+
+/* What the tracing hooks report (emu/trace/). */
+#define TLBEV_HIT 0x1u     /* on_tlb: the lookup found an entry */
+#define TLBEV_REWALK 0x2u  /* ...but walks again (clean entry written, rights) */
+#define WALKEV_CACHED 0x1u /* on_walk: entry served by the page-walk cache or
+                              the PDPTE registers, no memory reference */
+#define WALKEV_AD 0x2u     /* on_walk: a write setting accessed/dirty bits */
+enum flush_kind { FLUSH_CR3, FLUSH_INVLPG, FLUSH_ALL };
 
 /* A decoded instruction. Blocks of these are cached per physical page. */
 struct cpu;
@@ -263,6 +298,8 @@ struct cpu {
     struct tlb itlb, dtlb;  /* itlb unused when unified */
     bool tlb_unified;
     bool fast_enabled;      /* false: every access takes the exact TLB path */
+    bool global_pages;      /* false: PTE.G is ignored, CR3 writes flush all */
+    struct pwc pwc;
     struct fast_entry fast[FAST_KINDS][FAST_SIZE];
 
     /* execution */
@@ -292,6 +329,22 @@ struct cpu {
                     uint32_t cs, uint32_t eip, unsigned old_cpl);
     void (*on_reset)(struct cpu *c, const char *why);
     void *observer;
+    /* Tracing (emu/trace/), NULL when off. The MMU calls them on its slow
+     * paths only: a fast-table hit reports nothing (tracing TLB lookups
+     * turns the fast tables off). on_tlb reports each TLB lookup, with
+     * e the entry hit (NULL on a miss); on_walk each page-table
+     * reference (level 1 = PTE ... 3 = PAE PDPTE); on_fill each TLB fill
+     * with the entry it evicted (NULL: the way was free); on_flush each
+     * CR3 write (arg: CR3), INVLPG (arg: the address) or whole flush,
+     * with the number of entries dropped. */
+    void (*on_tlb)(struct cpu *c, uint32_t lin, int acc, const struct tlb *t,
+                   const struct tlb_entry *e, unsigned flags);
+    void (*on_walk)(struct cpu *c, uint64_t paddr, unsigned level, uint64_t value,
+                    unsigned flags);
+    void (*on_fill)(struct cpu *c, const struct tlb *t, const struct tlb_entry *e,
+                    const struct tlb_entry *evicted);
+    void (*on_flush)(struct cpu *c, enum flush_kind kind, uint32_t arg, unsigned dropped);
+    void *tracer;
 
     struct cpu_stats stats;
 };
@@ -418,8 +471,11 @@ void lin_write64(cpu_t *c, uint32_t lin, uint64_t v, int acc);
 /* Host pointer to the page holding lin for instruction fetch, or NULL
  * (MMIO); fills *phys with its physical address. */
 const uint8_t *mmu_fetch_page(cpu_t *c, uint32_t lin, uint32_t *phys);
-void tlb_flush_all(cpu_t *c, bool keep_global);  /* CR3 write, CR4 change */
+void tlb_flush_all(cpu_t *c, bool keep_global);  /* CR4, CR0.PG, EFER.NXE change */
+void tlb_flush_cr3(cpu_t *c);                    /* MOV to CR3 */
 void tlb_flush_page(cpu_t *c, uint32_t lin);     /* INVLPG */
+/* Page-walk cache of n entries (0: off); drops what it held. */
+void mmu_set_pwc(cpu_t *c, unsigned n);
 void fast_flush(cpu_t *c);   /* CPL, CR0.WP, paging or A20 changed */
 void mmu_cpl_changed(cpu_t *c);
 void mmu_fold_stats(cpu_t *c); /* fold fast-path hits into stats */

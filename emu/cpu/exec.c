@@ -159,10 +159,28 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     return b;
 }
 
+/* With an instruction observer (-d insn, -trace insn): the same loop,
+ * telling it of each instruction before it runs. Blocks stay whole, so
+ * observing changes neither the TLB lookups nor the interrupt points. */
+static void run_insns_observed(cpu_t *c, const struct insn *i, uint32_t n, uint32_t ipmask)
+{
+    for (; n; n--, i++) {
+        c->on_insn(c, i);
+        c->next_eip = (c->eip + i->len) & ipmask;
+        i->fn(c, i);
+        c->eip = c->next_eip;
+        c->icount++;
+        if (unlikely(c->stop_block))
+            break;
+    }
+}
+
 static void run_insns(cpu_t *c, const struct insn *i, uint32_t n, uint32_t ipmask)
 {
-    if (unlikely(c->on_insn != NULL) && n)
-        c->on_insn(c, i);   /* observers run one instruction per block */
+    if (unlikely(c->on_insn != NULL)) {
+        run_insns_observed(c, i, n, ipmask);
+        return;
+    }
     for (; n; n--, i++) {
         c->next_eip = (c->eip + i->len) & ipmask;
         i->fn(c, i);
@@ -222,8 +240,6 @@ static void run_block(cpu_t *c, uint64_t budget)
         return;
     }
     n = b->n < budget ? b->n : (uint32_t)budget;
-    if (unlikely(c->on_insn != NULL))
-        n = 1;
     run_insns(c, b->insns, n, ipmask);
 }
 
@@ -424,6 +440,7 @@ void cpu_init(cpu_t *c, uint8_t *ram, uint32_t ram_size, struct bus *bus)
     c->bus = bus;
     c->a20_mask = 0xFFFFFFFFu;
     c->fast_enabled = true;
+    c->global_pages = true;
     c->bc = calloc(1, sizeof *c->bc);
     if (c->bc)
         c->bc->page = calloc((ram_size >> 12) + 1, sizeof *c->bc->page);

@@ -168,6 +168,7 @@ static void enter_code(cpu_t *c, const struct segcache *cs, unsigned cpl, uint32
     c->stop_block = true;
     if (cpl != c->cpl) {
         c->cpl = cpl;
+        c->stats.cpl_changes++;
         mmu_cpl_changed(c);
     }
 }

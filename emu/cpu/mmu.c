@@ -26,6 +26,11 @@
  *  - Physical space: MMIO regions first, then RAM below ram_size (a ROM
  *    range reads as the RAM under it and drops writes); anything else
  *    reads as all ones and drops writes. A20 masks every physical address.
+ *  - The page-walk cache and the PAE PDPTE registers change what a walk
+ *    costs (walk_refs against walk_cached), never what it finds: every
+ *    entry is read from memory, so no directory entry is ever stale.
+ *  - Tracing hooks (c->on_tlb, on_walk, on_fill, on_flush) are called
+ *    from the slow paths only, each behind one test of its pointer.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +152,8 @@ void phys_write(cpu_t *c, uint64_t paddr, unsigned size, uint32_t v)
 
 /* ---- statistics ---- */
 
+/* The TLB counters in c->stats are copies, brought up to date only when
+ * someone reads them (mmu_fold_stats): the slow path need not. */
 static void stats_mirror(cpu_t *c)
 {
     c->stats.itlb_lookups = c->itlb.lookups;
@@ -235,7 +242,6 @@ void fast_flush(cpu_t *c)
     for (unsigned k = 0; k < FAST_KINDS; k++)
         for (unsigned s = 0; s < FAST_SIZE; s++)
             fast_drop(c, k, &c->fast[k][s]);
-    stats_mirror(c);
 }
 
 /* Without SMAP or SMEP a supervisor may do whatever a user may, so only
@@ -252,7 +258,6 @@ void mmu_cpl_changed(cpu_t *c)
             if (e && (!e->user || (k == FAST_W && !e->writable)))
                 fast_drop(c, k, fe);
         }
-    stats_mirror(c);
 }
 
 void mmu_fold_stats(cpu_t *c)
@@ -288,6 +293,14 @@ static bool user_access(const cpu_t *c, int acc)
     return c->cpl == 3 && !(acc & ACC_SYS);
 }
 
+static enum pf_kind pf_kind_of(uint32_t code)
+{
+    unsigned rwx = (code & PFERR_I) ? 2 : (code & PFERR_W) ? 1 : 0;
+    if (code & PFERR_RSVD)
+        return PF_RSVD;
+    return (enum pf_kind)(((code & PFERR_P) ? PF_PROT_READ : PF_NP_READ) + rwx);
+}
+
 static _Noreturn void page_fault(cpu_t *c, uint32_t lin, int acc, uint32_t code)
 {
     if ((acc & 3) == ACC_W)
@@ -300,6 +313,7 @@ static _Noreturn void page_fault(cpu_t *c, uint32_t lin, int acc, uint32_t code)
         code |= PFERR_I;
     c->cr2 = lin;
     c->stats.page_faults++;
+    c->stats.pf_kind[pf_kind_of(code)]++;
     cpu_raise(c, EXC_PF, code);
 }
 
@@ -328,15 +342,58 @@ struct walk {
     bool user, writable, nx, large;
 };
 
+/* One page-table entry a walk reads, at level 1 (PTE), 2 (PDE) or 3
+ * (PAE PDPTE). cached: the entry comes from the page-walk cache or the
+ * PDPTE registers, so the hardware would make no memory reference. */
+static uint64_t walk_entry(cpu_t *c, uint64_t addr, unsigned size, unsigned level,
+                           bool cached)
+{
+    uint64_t v = phys_read(c, addr, 4);
+    if (size == 8)
+        v |= (uint64_t)phys_read(c, addr + 4, 4) << 32;
+    if (cached)
+        c->stats.walk_cached++;
+    else
+        c->stats.walk_refs++;
+    if (unlikely(c->on_walk != NULL))
+        c->on_walk(c, addr, level, v, cached ? WALKEV_CACHED : 0);
+    return v;
+}
+
+/* The walker writes back an entry's accessed or dirty bit. */
+static void walk_set_bits(cpu_t *c, uint64_t addr, unsigned level, uint64_t ent)
+{
+    phys_write(c, addr, 4, (uint32_t)ent);
+    if (unlikely(c->on_walk != NULL))
+        c->on_walk(c, addr, level, ent, WALKEV_AD);
+}
+
+/* Page-walk cache keys: a directory entry is named by its level and the
+ * linear-address bits that select it (bits 31:22 for a 2-level PDE,
+ * 31:21 for a PAE PDE). */
+static uint32_t pwc_key(unsigned level, uint32_t prefix)
+{
+    return PWC_VALID | level << 24 | prefix;
+}
+
+static bool pwc_has(cpu_t *c, uint32_t key)
+{
+    return c->pwc.entries && pwc_lookup(&c->pwc, key);
+}
+
 /* Record a directory entry passed through: it narrows the rights and,
- * being used, becomes accessed. */
-static void pass_directory(cpu_t *c, struct walk *w, uint64_t addr, uint64_t ent)
+ * being used, becomes accessed, and the page-walk cache may keep it
+ * (SDM vol. 3, 4.10.3.1: only present entries that reference a table). */
+static void pass_directory(cpu_t *c, struct walk *w, uint64_t addr, uint64_t ent,
+                           uint32_t key)
 {
     w->user &= (ent & PTE_U) != 0;
     w->writable &= (ent & PTE_W) != 0;
     w->nx |= (ent & PTE_XD) != 0;
     if (!(ent & PTE_A))
-        phys_write(c, addr, 4, (uint32_t)ent | PTE_A);
+        walk_set_bits(c, addr, 2, ent | PTE_A);
+    if (c->pwc.entries)
+        pwc_insert(&c->pwc, key);
 }
 
 static void reach_leaf(struct walk *w, uint64_t addr, uint64_t ent)
@@ -348,15 +405,11 @@ static void reach_leaf(struct walk *w, uint64_t addr, uint64_t ent)
     w->leaf = ent;
 }
 
-static uint64_t entry64(cpu_t *c, uint64_t addr)
-{
-    return phys_read(c, addr, 4) | (uint64_t)phys_read(c, addr + 4, 4) << 32;
-}
-
 static void walk32(cpu_t *c, uint32_t lin, int acc, struct walk *w)
 {
     uint64_t addr = (c->cr3 & ~PAGE_MASK) | ((lin >> 22) << 2);
-    uint32_t pde = phys_read(c, addr, 4);
+    uint32_t key = pwc_key(2, lin >> 22);
+    uint32_t pde = (uint32_t)walk_entry(c, addr, 4, 2, pwc_has(c, key));
     if (!(pde & PTE_P))
         page_fault(c, lin, acc, 0);
     if ((pde & PTE_PS) && (c->cr4 & CR4_PSE)) {
@@ -368,9 +421,9 @@ static void walk32(cpu_t *c, uint32_t lin, int acc, struct walk *w)
         reach_leaf(w, addr, pde);
         return;
     }
-    pass_directory(c, w, addr, pde);
+    pass_directory(c, w, addr, pde, key);
     addr = (pde & ~PAGE_MASK) | (((lin >> 12) & 0x3FF) << 2);
-    uint32_t pte = phys_read(c, addr, 4);
+    uint32_t pte = (uint32_t)walk_entry(c, addr, 4, 1, false);
     if (!(pte & PTE_P))
         page_fault(c, lin, acc, 0);
     w->frame = pte & ~PAGE_MASK;
@@ -378,19 +431,22 @@ static void walk32(cpu_t *c, uint32_t lin, int acc, struct walk *w)
 }
 
 /* PAE: the PDPTE carries no rights and no accessed bit; a real CPU loads
- * the four of them at MOV CR3, isola reads them at each walk. */
+ * the four of them at MOV CR3 (SDM vol. 3, 4.4.1), so a walk makes no
+ * memory reference for them: isola reads them at each walk and reports
+ * them as cached. */
 static void walk_pae(cpu_t *c, uint32_t lin, int acc, struct walk *w)
 {
     uint64_t rsvd = PAE_RSVD | ((c->efer & EFER_NXE) ? 0 : PTE_XD);
     uint64_t addr = (c->cr3 & 0xFFFFFFE0u) + ((lin >> 30) << 3);
-    uint64_t pdpte = entry64(c, addr);
+    uint64_t pdpte = walk_entry(c, addr, 8, 3, true);
     if (!(pdpte & PTE_P))
         page_fault(c, lin, acc, 0);
     if (pdpte & PDPTE_RSVD)
         page_fault(c, lin, acc, PFERR_P | PFERR_RSVD);
 
     addr = (pdpte & PAE_ADDR) + (((lin >> 21) & 0x1FF) << 3);
-    uint64_t pde = entry64(c, addr);
+    uint32_t key = pwc_key(2, lin >> 21);
+    uint64_t pde = walk_entry(c, addr, 8, 2, pwc_has(c, key));
     if (!(pde & PTE_P))
         page_fault(c, lin, acc, 0);
     if (pde & PTE_PS) {
@@ -403,10 +459,10 @@ static void walk_pae(cpu_t *c, uint32_t lin, int acc, struct walk *w)
     }
     if (pde & rsvd)
         page_fault(c, lin, acc, PFERR_P | PFERR_RSVD);
-    pass_directory(c, w, addr, pde);
+    pass_directory(c, w, addr, pde, key);
 
     addr = (pde & PAE_ADDR) + (((lin >> 12) & 0x1FF) << 3);
-    uint64_t pte = entry64(c, addr);
+    uint64_t pte = walk_entry(c, addr, 8, 1, false);
     if (!(pte & PTE_P))
         page_fault(c, lin, acc, 0);
     if (pte & rsvd)
@@ -431,7 +487,7 @@ static struct tlb_entry *walk(cpu_t *c, struct tlb *t, uint32_t lin, int acc)
     uint32_t set = PTE_A | ((acc & 3) == ACC_W ? PTE_D : 0);
     if ((w.leaf & set) != set) {
         w.leaf |= set;
-        phys_write(c, w.leaf_addr, 4, (uint32_t)w.leaf);
+        walk_set_bits(c, w.leaf_addr, w.large ? 2 : 1, w.leaf);
     }
 
     struct tlb_entry fill = {
@@ -440,7 +496,7 @@ static struct tlb_entry *walk(cpu_t *c, struct tlb *t, uint32_t lin, int acc)
         .user = w.user,
         .writable = w.writable,
         .nx = w.nx,
-        .global = (w.leaf & PTE_G) && (c->cr4 & CR4_PGE),
+        .global = (w.leaf & PTE_G) && (c->cr4 & CR4_PGE) && c->global_pages,
         .dirty = (w.leaf & PTE_D) != 0,
         .large = w.large,
     };
@@ -448,6 +504,12 @@ static struct tlb_entry *walk(cpu_t *c, struct tlb *t, uint32_t lin, int acc)
     struct tlb_entry *slot = tlb_victim(t, fill.vpn);
     if (slot->valid)
         fast_forget_entry(c, slot);
+    if (unlikely(c->on_fill != NULL)) {
+        struct tlb_entry old = *slot;
+        tlb_fill(t, slot, &fill);
+        c->on_fill(c, t, slot, old.valid ? &old : NULL);
+        return slot;
+    }
     return tlb_fill(t, slot, &fill);
 }
 
@@ -461,9 +523,11 @@ static uint64_t translate(cpu_t *c, uint32_t lin, int acc, struct tlb_entry **en
     }
     struct tlb *t = tlb_for(c, acc);
     struct tlb_entry *e = tlb_lookup(t, lin >> 12);
-    stats_mirror(c);
-    if (!e || !rights_allow(c, e->user, e->writable, e->nx, acc) ||
-        ((acc & 3) == ACC_W && !e->dirty)) {
+    bool again = !e || !rights_allow(c, e->user, e->writable, e->nx, acc) ||
+                 ((acc & 3) == ACC_W && !e->dirty);
+    if (unlikely(c->on_tlb != NULL))
+        c->on_tlb(c, lin, acc, t, e, e ? TLBEV_HIT | (again ? TLBEV_REWALK : 0) : 0);
+    if (again) {
         /* A write through a clean entry walks to set D, as the CPU does.
          * An entry whose rights deny the access is dropped and the tables
          * are walked again: the CPU never faults on rights the tables no
@@ -565,7 +629,8 @@ const uint8_t *mmu_fetch_page(cpu_t *c, uint32_t lin, uint32_t *phys)
     *phys = (uint32_t)page;
     if (!page_is_ram(c, page, false))
         return NULL;
-    fast_forget_writes(c, page);
+    if (c->fast_enabled)
+        fast_forget_writes(c, page);
     fast_install(c, lin, ACC_X, page, e);
     return c->ram + page;
 }
@@ -584,23 +649,52 @@ void mem_probe_write(cpu_t *c, int sr, uint32_t off, unsigned size)
 
 /* ---- TLB maintenance ---- */
 
-void tlb_flush_all(cpu_t *c, bool keep_global)
+/* Both TLBs and the page-walk cache, which a CR3 write or a change of
+ * paging mode empties whatever its entries' global bits say (SDM vol. 3,
+ * 4.10.4.1). Returns the TLB entries dropped. */
+static unsigned flush_tlbs(cpu_t *c, bool keep_global)
 {
     fast_flush(c);
-    tlb_invalidate_all(&c->dtlb, keep_global, NULL, NULL);
+    unsigned n = tlb_invalidate_all(&c->dtlb, keep_global, NULL, NULL);
     if (!c->tlb_unified)
-        tlb_invalidate_all(&c->itlb, keep_global, NULL, NULL);
+        n += tlb_invalidate_all(&c->itlb, keep_global, NULL, NULL);
+    pwc_clear(&c->pwc);
     c->stats.tlb_flushes++;
+    return n;
 }
 
+void tlb_flush_all(cpu_t *c, bool keep_global)
+{
+    unsigned n = flush_tlbs(c, keep_global);
+    if (unlikely(c->on_flush != NULL))
+        c->on_flush(c, FLUSH_ALL, 0, n);
+}
+
+/* MOV to CR3 keeps global entries when CR4.PGE is set. */
+void tlb_flush_cr3(cpu_t *c)
+{
+    unsigned n = flush_tlbs(c, (c->cr4 & CR4_PGE) != 0);
+    if (unlikely(c->on_flush != NULL))
+        c->on_flush(c, FLUSH_CR3, c->cr3, n);
+}
+
+/* INVLPG drops the page's TLB entries, global or not, and every entry of
+ * the paging-structure caches (SDM vol. 3, 4.10.4.1). */
 void tlb_flush_page(cpu_t *c, uint32_t lin)
 {
     uint32_t span = (c->cr4 & CR4_PAE) ? 512 : 1024;
-    tlb_invalidate_page(&c->dtlb, lin >> 12, span, fast_forget_entry, c);
+    unsigned n = tlb_invalidate_page(&c->dtlb, lin >> 12, span, fast_forget_entry, c);
     if (!c->tlb_unified)
-        tlb_invalidate_page(&c->itlb, lin >> 12, span, fast_forget_entry, c);
+        n += tlb_invalidate_page(&c->itlb, lin >> 12, span, fast_forget_entry, c);
+    pwc_clear(&c->pwc);
     c->stats.invlpg++;
-    stats_mirror(c);
+    if (unlikely(c->on_flush != NULL))
+        c->on_flush(c, FLUSH_INVLPG, lin, n);
+}
+
+void mmu_set_pwc(cpu_t *c, unsigned n)
+{
+    pwc_setup(&c->pwc, n);
 }
 
 /* ---- life cycle ---- */

@@ -93,7 +93,7 @@ static void cr3_write(cpu_t *c, uint32_t v)
 {
     c->cr3 = v;
     c->stats.cr3_writes++;
-    tlb_flush_all(c, (c->cr4 & CR4_PGE) != 0);
+    tlb_flush_cr3(c);
 }
 
 /* Setting a bit for a feature CPUID does not report is #GP(0), as on a

@@ -10,6 +10,8 @@
  *    run is repeatable.
  *  - Invalidation never loses a mirror: the drop callback runs for each
  *    valid entry before its valid bit is cleared.
+ *  - The page-walk cache is a separate, fully associative LRU cache of
+ *    keys; what a key means is the walker's business (mmu.c).
  */
 #include "tlb.h"
 
@@ -117,31 +119,87 @@ static void drop_entry(struct tlb_entry *e, tlb_drop_fn drop, void *ctx)
     e->valid = 0;
 }
 
-void tlb_invalidate_all(struct tlb *t, bool keep_global, tlb_drop_fn drop,
-                        void *ctx)
+unsigned tlb_invalidate_all(struct tlb *t, bool keep_global, tlb_drop_fn drop,
+                            void *ctx)
 {
+    unsigned n = 0;
     t->flushes++;
     for (unsigned k = 0; k < t->entries; k++) {
         struct tlb_entry *e = &t->e[k];
-        if (e->valid && !(keep_global && e->global))
+        if (e->valid && !(keep_global && e->global)) {
             drop_entry(e, drop, ctx);
+            n++;
+        }
     }
+    return n;
 }
 
 /* A large page fills one entry per 4 KiB piece touched, each in its own
  * set, so INVLPG must sweep the whole TLB for pieces of the same page
  * (SDM vol. 3, 4.10.4.1: INVLPG invalidates every entry for the page,
  * whatever its size). */
-void tlb_invalidate_page(struct tlb *t, uint32_t vpn, uint32_t span,
-                         tlb_drop_fn drop, void *ctx)
+unsigned tlb_invalidate_page(struct tlb *t, uint32_t vpn, uint32_t span,
+                             tlb_drop_fn drop, void *ctx)
 {
+    unsigned n = 0;
     struct tlb_entry *e = tlb_find(t, vpn);
-    if (e)
+    if (e) {
         drop_entry(e, drop, ctx);
+        n++;
+    }
     uint32_t region = vpn & ~(span - 1);
     for (unsigned k = 0; k < t->entries; k++) {
         e = &t->e[k];
-        if (e->valid && e->large && (e->vpn & ~(span - 1)) == region)
+        if (e->valid && e->large && (e->vpn & ~(span - 1)) == region) {
             drop_entry(e, drop, ctx);
+            n++;
+        }
     }
+    return n;
+}
+
+/* ---- the page-walk cache ---- */
+
+void pwc_setup(struct pwc *p, unsigned entries)
+{
+    *p = (struct pwc){.entries = entries < PWC_MAX ? entries : PWC_MAX};
+}
+
+static int pwc_slot(const struct pwc *p, uint32_t key)
+{
+    for (unsigned k = 0; k < p->entries; k++)
+        if (p->key[k] == key)
+            return (int)k;
+    return -1;
+}
+
+bool pwc_lookup(struct pwc *p, uint32_t key)
+{
+    int k = pwc_slot(p, key);
+    if (k >= 0)
+        p->stamp[k] = ++p->clock;
+    return k >= 0;
+}
+
+void pwc_insert(struct pwc *p, uint32_t key)
+{
+    if (!p->entries || pwc_lookup(p, key))
+        return;
+    unsigned victim = 0;
+    for (unsigned k = 0; k < p->entries; k++) {
+        if (!(p->key[k] & PWC_VALID)) {
+            victim = k;
+            break;
+        }
+        if (p->stamp[k] < p->stamp[victim])
+            victim = k;
+    }
+    p->key[victim] = key;
+    p->stamp[victim] = ++p->clock;
+}
+
+void pwc_clear(struct pwc *p)
+{
+    for (unsigned k = 0; k < p->entries; k++)
+        p->key[k] = 0;
 }

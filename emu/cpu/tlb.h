@@ -38,12 +38,22 @@ struct tlb_entry *tlb_fill(struct tlb *t, struct tlb_entry *slot,
 /* tlb_victim + tlb_fill, for callers that mirror nothing. */
 struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e);
 
-/* Drop every entry, or every non-global one. drop may be NULL. */
-void tlb_invalidate_all(struct tlb *t, bool keep_global, tlb_drop_fn drop,
-                        void *ctx);
+/* Drop every entry, or every non-global one. drop may be NULL. Both
+ * invalidations return how many valid entries they dropped. */
+unsigned tlb_invalidate_all(struct tlb *t, bool keep_global, tlb_drop_fn drop,
+                            void *ctx);
 /* INVLPG: the entry for vpn, global or not, and every large-page entry
  * within the same span-page region (span: 1024 for 4 MiB, 512 for 2 MiB). */
-void tlb_invalidate_page(struct tlb *t, uint32_t vpn, uint32_t span,
-                         tlb_drop_fn drop, void *ctx);
+unsigned tlb_invalidate_page(struct tlb *t, uint32_t vpn, uint32_t span,
+                             tlb_drop_fn drop, void *ctx);
+
+/* The page-walk cache (struct pwc in cpu.h): keys are PWC_VALID | level
+ * << 24 | the linear-address bits that select the entry. A lookup that
+ * hits refreshes the entry's LRU stamp; an insert of a key present only
+ * refreshes it, else fills a free slot or the least recently used one. */
+void pwc_setup(struct pwc *p, unsigned entries);  /* entries <= PWC_MAX */
+bool pwc_lookup(struct pwc *p, uint32_t key);
+void pwc_insert(struct pwc *p, uint32_t key);
+void pwc_clear(struct pwc *p);
 
 #endif
