@@ -25,6 +25,7 @@
  */
 #include "machine.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,8 +45,10 @@
 #include "dev/pit.h"
 #include "dev/uart.h"
 #include "dev/vga.h"
+#include "config.h"
 #include "tlb.h"
 #include "trace/log.h"
+#include "trace/marker.h"
 #include "ui/ui.h"
 #include "vtime.h"
 
@@ -76,6 +79,10 @@ struct machine {
     struct pci pci;
     struct ata ata;
     struct fwcfg fwcfg;
+    struct marker marker;
+    struct tracer *tracer;      /* -trace, -stats: NULL when neither */
+    struct account acct;        /* -stats, -stats-file */
+    bool accounting;
     struct chardev *serial;
     struct blockdev *disk[DRIVES_MAX];
     struct ui *ui;
@@ -115,7 +122,7 @@ static void on_host_signal(int sig)
 
 void tlb_config_default(struct tlb_config *t)
 {
-    *t = (struct tlb_config){.policy = TLB_LRU, .fast = true};
+    *t = (struct tlb_config){.policy = TLB_LRU, .fast = true, .global = true};
 }
 
 static bool parse_count(const char *s, size_t n, unsigned *out)
@@ -184,6 +191,18 @@ static bool tlb_item(struct tlb_config *t, const char *s, size_t n, bool *split_
         t->fast = true;
     else if (IS("fast=off"))
         t->fast = false;
+    else if (IS("global=on"))
+        t->global = true;
+    else if (IS("global=off"))
+        t->global = false;
+    else if (IS("pwc=on"))
+        t->pwc = PWC_DEFAULT;
+    else if (IS("pwc=off"))
+        t->pwc = 0;
+    else if (HAS("pwc=") && parse_count(REST("pwc="), &v) && v <= PWC_MAX)
+        t->pwc = v;
+    else if (HAS("seed=") && parse_count(REST("seed="), &v))
+        t->seed = v;
     else if (HAS("entries=") && parse_count(REST("entries="), &v))
         t->i_entries = t->d_entries = v;
     else if (HAS("ways=") && parse_count(REST("ways="), &v))
@@ -208,8 +227,9 @@ bool tlb_config_parse(struct tlb_config *t, const char *spec, char *err, size_t 
         size_t n = strcspn(p, ",");
         if (!tlb_item(t, p, n, &split_geometry)) {
             snprintf(err, errlen, "-tlb: bad item '%.*s' (items: entries=N, ways=N, "
-                     "i=N[:W], d=N[:W], unified, split, policy=lru|fifo|random, "
-                     "fast=on|off)", (int)n, p);
+                     "i=N[:W], d=N[:W], unified, split, policy=lru|fifo|random, seed=N, "
+                     "global=on|off, pwc=on|off|N (N <= %u), fast=on|off)", (int)n, p,
+                     PWC_MAX);
             return false;
         }
         if (p[n] == '\0')
@@ -245,6 +265,12 @@ static bool tlb_apply(cpu_t *c, const struct tlb_config *t)
         }
     }
     c->fast_enabled = r.fast;
+    c->global_pages = r.global;
+    mmu_set_pwc(c, r.pwc);
+    if (r.seed) {   /* xorshift needs a nonzero state; the ITLB's differs */
+        c->dtlb.rng = r.seed;
+        c->itlb.rng = r.seed * 0x9E3779B97F4A7C15ull | 1;
+    }
     return true;
 }
 
@@ -306,6 +332,8 @@ static void machine_boot(struct machine *m)
     c->observer = m;
     c->on_reset = on_reset;
     log_attach(c, m->cfg->log_mask);
+    if (m->tracer)
+        tracer_attach(m->tracer);
     if (m->firmware_boot)
         apply_a20(m);
     else
@@ -825,11 +853,50 @@ static void wire_devices(struct machine *m, const struct machine_config *cfg)
     pci_init(&m->pci, &m->bus);
     ata_init(&m->ata, &m->bus, &m->pci, c, pic_line(m, IRQ_IDE0), m->disk[0], m->disk[1]);
     ata_set_latency(&m->ata, &m->clock, cfg->disk_latency_ns);
+    marker_init(&m->marker, &m->bus, NULL, NULL);   /* heard once a tracer exists */
     wire_qemu_platform(m);
     if (cfg->keys) {
         vtimer_init(&m->keys_timer, type_keys, m);
         vtimer_arm(&m->clock, &m->keys_timer, KEYS_AT_NS);
     }
+}
+
+/* What a trace file says about the run that made it (trace-format.md). */
+static void trace_meta(const struct machine *m, const struct machine_config *cfg, char *buf,
+                       size_t len)
+{
+    const cpu_t *c = &m->cpu;
+    const struct tlb *i = c->tlb_unified ? &c->dtlb : &c->itlb;
+    static const char *const policies[] = {"lru", "fifo", "random"};
+    char costs[160];
+    cost_format(&cfg->cost, costs, sizeof costs);
+    snprintf(buf, len,
+             "isola=%s\nimage=%s\nevents=%s\nitlb=%u:%u\ndtlb=%u:%u\nunified=%d\n"
+             "policy=%s\nseed=%llu\nglobal=%d\npwc=%u\nips=%llu\ncost=%s\n",
+             PACKAGE_VERSION, cfg->image ? cfg->image : "(firmware)",
+             cfg->trace.spec ? cfg->trace.spec : "", i->entries, i->ways, c->dtlb.entries,
+             c->dtlb.ways, c->tlb_unified, policies[c->dtlb.policy],
+             (unsigned long long)cfg->tlb.seed, cfg->tlb.global, c->pwc.entries,
+             (unsigned long long)cfg->ips, costs);
+}
+
+/* The tracer observes for -trace and for the per-process statistics. */
+static bool open_tracer(struct machine *m, const struct machine_config *cfg)
+{
+    char meta[1024], err[512];
+    m->accounting = cfg->stats || cfg->stats_file;
+    if (!cfg->trace.events && !m->accounting)
+        return true;
+    trace_meta(m, cfg, meta, sizeof meta);
+    m->tracer = tracer_open(&cfg->trace, &m->cpu, &m->bus, m->accounting ? &m->acct : NULL,
+                            meta, err, sizeof err);
+    if (!m->tracer) {
+        fprintf(stderr, "isola: -trace-file %s\n", err);
+        return false;
+    }
+    m->marker.fn = tracer_marker;
+    m->marker.ctx = m->tracer;
+    return true;
 }
 
 static bool machine_build(struct machine *m, const struct machine_config *cfg)
@@ -860,11 +927,15 @@ static bool machine_build(struct machine *m, const struct machine_config *cfg)
         fprintf(stderr, "isola: -d: cannot open the Capstone disassembler\n");
         return false;
     }
-    return true;
+    return open_tracer(m, cfg);
 }
 
 static void machine_free(struct machine *m)
 {
+    char err[256];
+    if (m->tracer)
+        tracer_close(m->tracer, err, sizeof err);
+    account_free(&m->acct);
     if (m->cpu.bc) {
         mmu_free(&m->cpu);
         cpu_free(&m->cpu);
@@ -888,6 +959,21 @@ static void screenshot(struct machine *m)
         say(m, "-screenshot %s: %s", m->cfg->screenshot, err);
 }
 
+/* Close the trace file and write -stats-file; each failure is one line. */
+static void finish_tracing(struct machine *m, const struct machine_config *cfg)
+{
+    char err[256];
+    if (m->accounting)
+        account_sample(&m->acct);
+    if (m->tracer && !tracer_close(m->tracer, err, sizeof err))
+        say(m, "-trace-file %s: %s", cfg->trace.path ? cfg->trace.path : TRACE_FILE_DEFAULT,
+            err);
+    m->tracer = NULL;
+    m->marker.fn = NULL;
+    if (cfg->stats_file && !account_write_csv(&m->acct, cfg->stats_file))
+        say(m, "-stats-file %s: %s", cfg->stats_file, strerror(errno));
+}
+
 int machine_main(const struct machine_config *cfg)
 {
     struct machine *m = calloc(1, sizeof *m);
@@ -903,6 +989,11 @@ int machine_main(const struct machine_config *cfg)
     signal(SIGTERM, on_host_signal);
     machine_boot(m);
     m->cpu.stats = (struct cpu_stats){0};   /* count the guest's work, not power-on */
+    if (m->accounting && !account_init(&m->acct, &m->cpu, &cfg->cost)) {
+        fprintf(stderr, "isola: out of memory\n");
+        machine_free(m);
+        return EXIT_USAGE;
+    }
     m->host_start_ns = m->last_poll_ns = host_ns();
     int status = run(m);
     double secs = (double)(host_ns() - m->host_start_ns) * 1e-9;
@@ -912,10 +1003,12 @@ int machine_main(const struct machine_config *cfg)
     log_flush();
     if (cfg->screenshot)
         screenshot(m);
+    finish_tracing(m, cfg);
     if (cfg->stats) {
         stats_print(&m->cpu, stderr, secs);
         fprintf(stderr, "  %-22s %.6f\n", "emulated seconds",
                 (double)vclock_now(&m->clock) * 1e-9);
+        account_print(&m->acct, stderr);
     }
     machine_free(m);
     return status;

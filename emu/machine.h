@@ -15,6 +15,8 @@
 #include "cpu.h"
 #include "disk/block.h"
 #include "loader.h"
+#include "trace/account.h"
+#include "trace/trace.h"
 
 /* Exit statuses of the isola command. A guest's write of v to port 0xF4
  * gives (v << 1) | 1, always odd. */
@@ -34,11 +36,15 @@
 /* -tlb: 0 entries means the P6-like default (32-entry ITLB, 64-entry DTLB,
  * 4 ways); 0 ways with entries given means min(entries, 4). */
 #define TLB_ENTRIES_MAX 4096u
+#define PWC_DEFAULT 16u   /* pwc=on */
 struct tlb_config {
     unsigned i_entries, i_ways, d_entries, d_ways;
     bool unified;
     enum tlb_policy policy;
     bool fast;          /* the host-pointer fast path in front of the TLB */
+    bool global;        /* honour global pages (PTE.G with CR4.PGE) */
+    unsigned pwc;       /* page-walk cache entries, 0: none */
+    uint64_t seed;      /* policy=random's seed; 0: the built-in ones */
 };
 
 /* -hda/-hdb/-drive: the two drives of the primary IDE channel. */
@@ -65,6 +71,9 @@ struct machine_config {
     uint32_t load_addr; /* flat binaries */
     bool no_reboot;
     bool stats;
+    const char *stats_file; /* -stats-file: per-process statistics as CSV */
+    struct trace_config trace;
+    struct cost_model cost;
     uint64_t insn_limit; /* 0: none */
     unsigned log_mask;  /* LOG_* */
     struct tlb_config tlb;

@@ -27,7 +27,8 @@ enum opt_id {
     OPT_KERNEL, OPT_MEM, OPT_APPEND, OPT_LOG_ITEMS, OPT_LOG_FILE, OPT_STATS,
     OPT_NO_REBOOT, OPT_TLB, OPT_INSN_LIMIT, OPT_LOAD, OPT_HELP, OPT_VERSION,
     OPT_BIOS, OPT_HDA, OPT_HDB, OPT_DRIVE, OPT_SNAPSHOT, OPT_ICOUNT, OPT_REALTIME, OPT_DISK_LATENCY,
-    OPT_RTC, OPT_SERIAL, OPT_DISPLAY, OPT_NOGRAPHIC, OPT_SCREENSHOT, OPT_KEYS, OPT_INITRD
+    OPT_RTC, OPT_SERIAL, OPT_DISPLAY, OPT_NOGRAPHIC, OPT_SCREENSHOT, OPT_KEYS, OPT_INITRD,
+    OPT_TRACE, OPT_TRACE_FILE, OPT_COST, OPT_STATS_FILE
 };
 
 struct option_def {
@@ -44,6 +45,10 @@ static const struct option_def options[] = {
     {"d", OPT_LOG_ITEMS, "LIST"},
     {"D", OPT_LOG_FILE, "FILE"},
     {"stats", OPT_STATS, NULL},
+    {"stats-file", OPT_STATS_FILE, "FILE"},
+    {"trace", OPT_TRACE, "LIST"},
+    {"trace-file", OPT_TRACE_FILE, "FILE"},
+    {"cost", OPT_COST, "LIST"},
     {"no-reboot", OPT_NO_REBOOT, NULL},
     {"tlb", OPT_TLB, "SPEC"},
     {"insn-limit", OPT_INSN_LIMIT, "N"},
@@ -139,9 +144,25 @@ static const char help_text[] =
     "                     i=N[:W], d=N[:W]   ITLB and DTLB separately\n"
     "                     unified | split    one TLB for code and data, or two\n"
     "                     policy=lru|fifo|random   replacement (default lru)\n"
+    "                     seed=N             seed of policy=random\n"
+    "                     global=on|off      honour global pages (default on)\n"
+    "                     pwc=on|off|N       a page-walk cache of N entries (on: 16;\n"
+    "                                        default off)\n"
     "                     fast=on|off        the host-pointer fast path (off: every\n"
     "                                        access goes through the TLB model)\n"
     "                   N and W are powers of two, 1 <= N <= 4096, W <= N\n"
+    "\n"
+    "Tracing and the cycle model:\n"
+    "  -trace LIST      record events to a compressed trace file; LIST is a comma\n"
+    "                   list of events (insn, tlb, walk, pf, flush, int, io,\n"
+    "                   marker, all) and filters (pid=N, name=S, cr3=X,\n"
+    "                   addr=LO-HI, insns=A-B); -trace help describes them\n"
+    "  -trace-file FILE where the trace goes (default isola.isotrace.gz); read it\n"
+    "                   with isola-trace\n"
+    "  -cost LIST       cycles charged per event, a comma list of insn=N, walk=N,\n"
+    "                   flush=N, invlpg=N, exc=N, int=N, priv=N (default\n"
+    "                   insn=1,walk=20,flush=50,invlpg=25,exc=50,int=50,priv=30)\n"
+    "  -stats-file FILE the per-process and per-region statistics as CSV\n"
     "\n"
     "Debugging:\n"
     "  -d LIST          log items, comma-separated (-d help lists them):\n"
@@ -151,7 +172,10 @@ static const char help_text[] =
     "  -D FILE          write the log to FILE instead of stderr\n"
     "  -stats           at exit print instructions, emulated and host time, MIPS,\n"
     "                   TLB lookups/hits/misses, page walks and faults,\n"
-    "                   exceptions, interrupts, CR3 writes and TLB flushes on stderr\n"
+    "                   exceptions, interrupts, CR3 writes and TLB flushes on stderr,\n"
+    "                   then per process and per marked region: instructions,\n"
+    "                   simulated cycles, TLB hits and misses, walks per 1,000\n"
+    "                   instructions, page faults by kind\n"
     "  -h, --help       print this help and exit\n"
     "  --version        print the version and exit\n"
     "\n"
@@ -160,6 +184,8 @@ static const char help_text[] =
     "Guest ports (besides the PC's own devices):\n"
     "  0xE9  debug console: each byte written appears on stdout; reads give 0xE9\n"
     "  0xF4  exit: writing v ends isola with exit status (v << 1) | 1\n"
+    "  0x500-0x505  trace marker: the guest names its processes and marks\n"
+    "        benchmark regions (docs/trace-marker.md)\n"
     "\n"
     "Exit status:\n"
     "  (v<<1)|1  the guest wrote v to port 0xF4 (odd: 1 for v=0)\n"
@@ -553,6 +579,20 @@ static void apply_option(struct cli *cl, const struct option_def *o, const char 
     case OPT_LOG_ITEMS: cl->cfg.log_mask |= parse_log_items(arg); break;
     case OPT_LOG_FILE: cl->log_path = arg; break;
     case OPT_STATS: cl->cfg.stats = true; break;
+    case OPT_STATS_FILE: cl->cfg.stats_file = arg; break;
+    case OPT_TRACE:
+        if (strcmp(arg, "help") == 0) {
+            trace_print_help(stdout);
+            exit(0);
+        }
+        if (!trace_config_parse(&cl->cfg.trace, arg, err, sizeof err))
+            usage_error("%s", err);
+        break;
+    case OPT_TRACE_FILE: cl->cfg.trace.path = arg; break;
+    case OPT_COST:
+        if (!cost_parse(&cl->cfg.cost, arg, err, sizeof err))
+            usage_error("%s", err);
+        break;
     case OPT_NO_REBOOT: cl->cfg.no_reboot = true; break;
     case OPT_TLB:
         if (!tlb_config_parse(&cl->cfg.tlb, arg, err, sizeof err))
@@ -637,6 +677,7 @@ int main(int argc, char **argv)
     cl.cfg.load_addr = FLAT_DEFAULT_ADDR;
     cl.cfg.ips = VTIME_DEFAULT_IPS;
     tlb_config_default(&cl.cfg.tlb);
+    cost_default(&cl.cfg.cost);
     parse_args(&cl, argc, argv);
 
     if (cl.kernel && cl.file)
@@ -649,6 +690,8 @@ int main(int argc, char **argv)
     cl.cfg.want = cl.kernel ? LOAD_KERNEL : LOAD_ANY;
     if (cl.cfg.initrd && !cl.cfg.image)
         usage_error("-initrd %s: modules need a Multiboot kernel (-kernel FILE)", cl.cfg.initrd);
+    if (cl.cfg.trace.path && !cl.cfg.trace.events)
+        usage_error("-trace-file %s: no events to trace (give -trace LIST)", cl.cfg.trace.path);
     if (cl.log_path && !log_open(cl.log_path))
         usage_error("-D %s: %s", cl.log_path, strerror(errno));
 

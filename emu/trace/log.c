@@ -236,7 +236,7 @@ static void log_insn(cpu_t *c, const struct insn *i)
  * old CPL for a conforming segment (SDM vol. 3, 6.12.1). -1 if the gate
  * or the descriptor cannot be read or is not an interrupt or trap gate
  * (a task gate, or one whose delivery is about to fault). */
-static int handler_cpl(const cpu_t *c, unsigned vec, unsigned old_cpl)
+int intr_handler_cpl(const cpu_t *c, unsigned vec, unsigned old_cpl)
 {
     uint64_t gate, desc;
     if (!pmode(c))
@@ -265,7 +265,7 @@ static void log_intr(cpu_t *c, unsigned vec, uint32_t err, bool hw,
 {
     FILE *f = log_file();
     char errs[16];
-    int new_cpl = handler_cpl(c, vec, old_cpl);
+    int new_cpl = intr_handler_cpl(c, vec, old_cpl);
     if (err == NO_ERRCODE)
         snprintf(errs, sizeof errs, "none");
     else

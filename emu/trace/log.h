@@ -38,6 +38,11 @@ bool log_attach(cpu_t *c, unsigned mask);
  * is not present or not RAM. */
 unsigned guest_peek(const cpu_t *c, uint32_t lin, uint8_t *buf, unsigned n);
 
+/* The CPL the handler of vector vec will run at, read without side
+ * effects from the IDT gate and the code descriptor it names (SDM vol. 3,
+ * 6.12.1); -1 when they cannot be read or delivery will fault. */
+int intr_handler_cpl(const cpu_t *c, unsigned vec, unsigned old_cpl);
+
 /* The -stats report: calls mmu_fold_stats(c) first. */
 void stats_print(cpu_t *c, FILE *f, double host_seconds);
 
