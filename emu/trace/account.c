@@ -32,6 +32,11 @@ static const struct {
 };
 #define NCOST (sizeof cost_keys / sizeof cost_keys[0])
 #define COST_MAX 1000000000ull
+/* Beyond these, new processes share one entry and new region names are
+ * not counted: a guest cannot make the emulator's memory or its search
+ * times grow without bound. */
+#define PROCS_MAX 4096u
+#define REGIONS_MAX 256u
 
 static const char *const pf_names[PF_KINDS] = {
     "np-r", "np-w", "np-x", "prot-r", "prot-w", "prot-x", "rsvd"};
@@ -161,6 +166,14 @@ static unsigned find_proc(struct account *a, bool by_cr3, uint32_t pid, uint32_t
                                            : p->pid == pid && strcmp(p->name, name) == 0))
             return k;
     }
+    if (a->nprocs >= PROCS_MAX) {
+        by_cr3 = false;
+        pid = UINT32_MAX;
+        name = "(other processes)";
+        for (unsigned k = 0; k < a->nprocs; k++)
+            if (a->procs[k].pid == pid && strcmp(a->procs[k].name, name) == 0)
+                return k;
+    }
     if (a->nprocs == a->proc_cap) {
         unsigned cap = a->proc_cap ? a->proc_cap * 2 : 8;
         struct acct_proc *n = realloc(a->procs, sizeof *n * cap);
@@ -218,6 +231,8 @@ static struct acct_region *find_region(struct account *a, const char *name, uint
     for (unsigned k = 0; k < a->nregions; k++)
         if (strcmp(a->regions[k].name, name) == 0)
             return &a->regions[k];
+    if (a->nregions >= REGIONS_MAX)
+        return NULL;
     if (a->nregions == a->region_cap) {
         unsigned cap = a->region_cap ? a->region_cap * 2 : 8;
         struct acct_region *n = realloc(a->regions, sizeof *n * cap);

@@ -41,6 +41,7 @@ struct summary {
     struct replay rp;
     struct table procs, regions;
     int cur;               /* index in procs, -1 none yet */
+    int open[TOOL_REGIONS_MAX];  /* index in regions of each open region */
     uint64_t last_icount;
     struct pmap faults;
     struct reuse reuse[2]; /* [0] data (or unified), [1] instructions */
@@ -84,13 +85,17 @@ static void credit(struct summary *s, void (*f)(struct counts *, const struct tf
 {
     if (s->cur >= 0)
         f(&s->procs.e[s->cur].n, rec);
-    for (unsigned k = 0; k < s->rp.nopen; k++) {
-        int r = entity(&s->regions, s->rp.open[k]);
-        if (r >= 0)
-            f(&s->regions.e[r].n, rec);
-        else
+    for (unsigned k = 0; k < s->rp.nopen; k++)
+        if (s->open[k] >= 0)
+            f(&s->regions.e[s->open[k]].n, rec);
+}
+
+/* After a region begins or ends: where each open one is counted. */
+static void find_open(struct summary *s)
+{
+    for (unsigned k = 0; k < s->rp.nopen; k++)
+        if ((s->open[k] = entity(&s->regions, s->rp.open[k])) < 0)
             s->oom = true;
-    }
 }
 
 static void add_lookup(struct counts *c, const struct tf_record *rec)
@@ -143,11 +148,9 @@ static void count_insns(struct summary *s, uint64_t n)
         return;
     if (s->cur >= 0)
         s->procs.e[s->cur].n.insns += n;
-    for (unsigned k = 0; k < s->rp.nopen; k++) {
-        int r = entity(&s->regions, s->rp.open[k]);
-        if (r >= 0)
-            s->regions.e[r].n.insns += n;
-    }
+    for (unsigned k = 0; k < s->rp.nopen; k++)
+        if (s->open[k] >= 0)
+            s->regions.e[s->open[k]].n.insns += n;
 }
 
 static void step(struct summary *s, const struct tf_record *rec)
@@ -163,11 +166,11 @@ static void step(struct summary *s, const struct tf_record *rec)
     replay_record(&s->rp, rec, &ended);
     if (rec->type == TF_PROC || (!was_named && rec->type == TF_CR3 && rec->cr3 != old_cr3))
         switch_process(s);
-    if (rec->type == TF_BEGIN) {
-        int r = entity(&s->regions, rec->name);
-        if (r >= 0)
-            s->regions.e[r].instances++;
-    }
+    if (rec->type == TF_BEGIN || rec->type == TF_END)
+        find_open(s);
+    if (rec->type == TF_BEGIN && s->rp.nopen && s->open[s->rp.nopen - 1] >= 0 &&
+        strcmp(s->rp.open[s->rp.nopen - 1], rec->name) == 0)
+        s->regions.e[s->open[s->rp.nopen - 1]].instances++;
     if (rec->type == TF_TLB) {
         s->tlb_records++;
         credit(s, add_lookup, rec);

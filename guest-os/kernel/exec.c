@@ -26,6 +26,7 @@
 #include "lib.h"
 #include "proc.h"
 #include "signal.h"
+#include "tracemark.h"
 #include "trap.h"
 #include "uaccess.h"
 #include "vm.h"
@@ -316,6 +317,8 @@ int exec_program(struct proc *p, struct thread *t, const char *path,
     if (old)
         as_destroy(old);
     set_name(p, path);
+    if (t == current)
+        tracemark_process(p);   /* the running process has a new name */
     handles_close_on_exec(p);
     signal_exec(p);
     memset(t->tls, 0, sizeof t->tls);

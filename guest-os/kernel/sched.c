@@ -11,6 +11,9 @@
  *    next thread to run frees it (reap_dead).
  *  - Switching threads switches the address space (CR3) only when the
  *    process changes, so threads of one process keep their TLB entries.
+ *  - Each change of process is told to the emulator's trace marker before
+ *    the address space changes, so the switch's CR3 write counts for the
+ *    process switched to.
  */
 #include "sched.h"
 #include "errno.h"
@@ -19,6 +22,7 @@
 #include "lib.h"
 #include "proc.h"
 #include "signal.h"
+#include "tracemark.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -86,6 +90,8 @@ static void switch_to(struct thread *next)
     current = next;
     next->state = T_RUNNING;
     next->slice = 0;
+    if (next->proc != prev->proc)
+        tracemark_process(next->proc);
     if (next->proc->as && next->proc->as != prev->proc->as)
         as_activate(next->proc->as);
     if (next != &idle_thread)

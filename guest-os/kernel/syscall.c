@@ -39,7 +39,8 @@ void syscall_init(void)
     const struct syscall_def *tables[] = {proc_syscalls, mem_syscalls, handle_syscalls,
                                           fs_syscalls, time_syscalls, event_syscalls,
                                           futex_syscalls, signal_syscalls, misc_syscalls,
-                                          aio_syscalls, pipe_syscalls, shm_syscalls, chan_syscalls};
+                                          aio_syscalls, pipe_syscalls, shm_syscalls, chan_syscalls,
+                                          trace_syscalls};
     for (unsigned i = 0; i < ARRAY_SIZE(tables); i++)
         file_table(tables[i]);
 }

@@ -26,7 +26,8 @@ struct syscall_def {
 /* the tables, one per subsystem */
 extern const struct syscall_def proc_syscalls[], mem_syscalls[], handle_syscalls[],
     fs_syscalls[], time_syscalls[], event_syscalls[], futex_syscalls[], signal_syscalls[],
-    misc_syscalls[], aio_syscalls[], pipe_syscalls[], shm_syscalls[], chan_syscalls[];
+    misc_syscalls[], aio_syscalls[], pipe_syscalls[], shm_syscalls[], chan_syscalls[],
+    trace_syscalls[];
 
 void syscall_init(void);
 void syscall(struct trapframe *tf);

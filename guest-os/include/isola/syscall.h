@@ -162,6 +162,23 @@
 #define AIO_MAX_LEN         (1u << 20)
 #define AIO_MAX_PER_PROC    64
 
+/* trace_mark(unsigned op, const char *name) -> 0: tells the emulator's
+ * trace marker (isola's docs/trace-marker.md) that the benchmark region
+ * `name` begins (TRACE_MARK_BEGIN) or ends (TRACE_MARK_END) in the
+ * calling process, or marks an instant (TRACE_MARK_POINT). Regions are
+ * timed and counted by the emulator (isola -stats, -trace marker), over
+ * everything that runs between begin and end; an end closes the latest
+ * open region of that name. On a machine without the marker port the
+ * call does nothing and succeeds. -EINVAL for another op, -EFAULT for a
+ * bad name, -ENAMETOOLONG for one longer than TRACE_MARK_NAME_MAX.
+ * The kernel itself names each process it switches to. */
+#define SYS_trace_mark      1060
+
+#define TRACE_MARK_BEGIN    1
+#define TRACE_MARK_END      2
+#define TRACE_MARK_POINT    3
+#define TRACE_MARK_NAME_MAX 63
+
 /* proc_list(struct isola_procinfo *buf, unsigned max) -> how many
  * processes exist (at most max are written), for ps. */
 #define SYS_proc_list       1010

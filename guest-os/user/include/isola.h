@@ -1,8 +1,8 @@
 /* isola.h: isola's own calls (events, proc_list, asynchronous I/O, shared
- * memory, channels and the exchange heap) and the thread library:
- * threads, futexes and a futex mutex. On Linux the isola-only calls
- * return -1 with errno ENOSYS; threads work on both. isola/syscall.h says
- * what each call does. */
+ * memory, channels and the exchange heap, trace markers) and the thread
+ * library: threads, futexes and a futex mutex. On Linux the isola-only
+ * calls return -1 with errno ENOSYS; threads work on both.
+ * isola/syscall.h says what each call does. */
 #ifndef _ISOLA_H
 #define _ISOLA_H
 
@@ -38,6 +38,14 @@ int chan_open(const char *name);
 int chan_pair(int hs[2]);
 int chan_send(int h, const struct chan_msg *m, unsigned flags, int timeout_ms);
 int chan_recv(int h, struct chan_msg *m, int timeout_ms);
+
+/* Benchmark regions and instants for the emulator's trace marker
+ * (SYS_trace_mark): 0, or -1 with errno. A region counts everything the
+ * machine does between trace_begin(name) and trace_end(name). */
+int trace_mark(unsigned op, const char *name);
+int trace_begin(const char *name);
+int trace_end(const char *name);
+int trace_point(const char *name);
 
 typedef struct thread *thread_t;
 int thread_create(thread_t *t, void *(*fn)(void *), void *arg);

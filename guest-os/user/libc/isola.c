@@ -102,3 +102,23 @@ int chan_recv(int h, struct chan_msg *m, int timeout_ms)
 {
     return __sysret(SYS3(SYS_chan_recv, h, m, timeout_ms));
 }
+
+int trace_mark(unsigned op, const char *name)
+{
+    return __sysret(SYS2(SYS_trace_mark, op, name));
+}
+
+int trace_begin(const char *name)
+{
+    return trace_mark(TRACE_MARK_BEGIN, name);
+}
+
+int trace_end(const char *name)
+{
+    return trace_mark(TRACE_MARK_END, name);
+}
+
+int trace_point(const char *name)
+{
+    return trace_mark(TRACE_MARK_POINT, name);
+}
