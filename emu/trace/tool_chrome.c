@@ -211,6 +211,7 @@ static void step(struct chrome *c, const struct tf_record *rec)
     int ended;
     bool was_named = c->rp.named;
     uint32_t old_cr3 = c->rp.cr3;
+    unsigned was_open = c->rp.nopen;
     counters(c, rec->icount);
     replay_record(&c->rp, rec, &ended);
     if (rec->type == TF_PROC || (!was_named && rec->type == TF_CR3 && rec->cr3 != old_cr3) ||
@@ -224,7 +225,8 @@ static void step(struct chrome *c, const struct tf_record *rec)
         c->misses[rec->itlb] += !rec->hit;
         break;
     case TF_BEGIN: case TF_END:
-        region(c, rec, ended);
+        if (rec->type == TF_END || c->rp.nopen > was_open)   /* not past the most open */
+            region(c, rec, ended);
         break;
     case TF_PF: case TF_POINT:
         instant(c, rec);
