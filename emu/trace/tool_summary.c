@@ -156,15 +156,16 @@ static void count_insns(struct summary *s, uint64_t n)
 static void step(struct summary *s, const struct tf_record *rec)
 {
     int ended;
-    if (s->cur < 0)
-        switch_process(s);
+    if (s->cur < 0)   /* the trace begins here: nothing before it is known */
+        s->last_icount = rec->icount;
     count_insns(s, rec->icount - s->last_icount);
     s->last_icount = rec->icount;
     s->records++;
     bool was_named = s->rp.named;
     uint32_t old_cr3 = s->rp.cr3;
     replay_record(&s->rp, rec, &ended);
-    if (rec->type == TF_PROC || (!was_named && rec->type == TF_CR3 && rec->cr3 != old_cr3))
+    if (s->cur < 0 || rec->type == TF_PROC ||
+        (!was_named && rec->type == TF_CR3 && rec->cr3 != old_cr3))
         switch_process(s);
     if (rec->type == TF_BEGIN || rec->type == TF_END)
         find_open(s);
@@ -200,6 +201,8 @@ static void print_table(FILE *out, const struct table *t, bool regions, bool itl
     for (unsigned k = 0; k < t->n; k++) {
         const struct entity *e = &t->e[k];
         char label[TF_NAME_MAX + 40];
+        if (!e->n.insns && !e->n.lookups[0] && !e->n.lookups[1] && !e->n.faults && !regions)
+            continue;   /* a CR3 seen between two records, nothing more */
         if (regions)
             snprintf(label, sizeof label, "%s (%u)", e->label, e->instances);
         else
