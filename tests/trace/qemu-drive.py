@@ -37,8 +37,9 @@ while time.time() < end and q.poll() is None:
         if not b:
             break
         out += b
-status = q.poll()
-if status is None:
+try:   # its output may end a moment before it does
+    status = q.wait(timeout=max(1.0, end - time.time()))
+except subprocess.TimeoutExpired:
     q.kill()
     q.wait()
     status = 124
