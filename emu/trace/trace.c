@@ -208,6 +208,12 @@ static struct tf_writer *out(struct tracer *t)
 
 /* ---- CPU hooks ---- */
 
+/* Sets are stored one after the other, ways within them (tlb.h). */
+static unsigned way_of(const struct tlb *t, const struct tlb_entry *e)
+{
+    return (unsigned)(e - t->e) & (t->ways - 1);
+}
+
 static unsigned acc_kind(int acc)
 {
     return (acc & 3) == ACC_W ? TF_WRITE : (acc & 3) == ACC_X ? TF_EXEC : TF_READ;
@@ -220,7 +226,7 @@ static void on_tlb(cpu_t *c, uint32_t lin, int acc, const struct tlb *tl,
     t->lookup_ok = pass(t) && in_range(t, lin);
     if (!t->lookup_ok || !(t->cfg.events & TRACE_TLB))
         return;
-    unsigned way = e ? (unsigned)(e - tlb_set_of(tl, e->vpn)) : TF_NOWAY;
+    unsigned way = e ? way_of(tl, e) : TF_NOWAY;
     tfw_tlb(out(t), c->icount, lin, acc_kind(acc), tl == &c->itlb && !c->tlb_unified,
             c->cpl, (acc & ACC_SYS) != 0, (flags & TLBEV_HIT) != 0,
             (flags & TLBEV_REWALK) != 0, way);
@@ -248,7 +254,7 @@ static void on_fill(cpu_t *c, const struct tlb *tl, const struct tlb_entry *e,
     if (!t->lookup_ok)
         return;
     tfw_fill(out(t), c->icount, tl == &c->itlb && !c->tlb_unified,
-             (unsigned)(e - tlb_set_of(tl, e->vpn)), e->vpn, e->pfn, fill_attr(e, evicted),
+             way_of(tl, e), e->vpn, e->pfn, fill_attr(e, evicted),
              evicted ? evicted->vpn : 0);
 }
 
