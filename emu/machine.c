@@ -874,7 +874,7 @@ static void trace_meta(const struct machine *m, const struct machine_config *cfg
              "isola=%s\nimage=%s\nevents=%s\nitlb=%u:%u\ndtlb=%u:%u\nunified=%d\n"
              "policy=%s\nseed=%llu\nglobal=%d\npwc=%u\nips=%llu\ncost=%s\n",
              PACKAGE_VERSION, cfg->image ? cfg->image : "(firmware)",
-             cfg->trace.spec ? cfg->trace.spec : "", i->entries, i->ways, c->dtlb.entries,
+             cfg->trace.spec, i->entries, i->ways, c->dtlb.entries,
              c->dtlb.ways, c->tlb_unified, policies[c->dtlb.policy],
              (unsigned long long)cfg->tlb.seed, cfg->tlb.global, c->pwc.entries,
              (unsigned long long)cfg->ips, costs);

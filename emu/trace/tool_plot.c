@@ -121,7 +121,8 @@ static void miss_rate_panel(FILE *out, const struct plot *p, bool split)
     xmax = xmax > 0 ? xmax : 1;
     fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"16\">TLB miss rate over time "
             "(windows of %" PRIu64 " instructions)</text>\n", LEFT, TOP - 15, p->size);
-    axes(out, TOP, xmax, ymax, "million instructions", "misses per 100 lookups", true);
+    axes(out, TOP, xmax, ymax, "million instructions from the first lookup", "misses per 100 lookups",
+         true);
     for (unsigned s = 0; s < (split ? 2u : 1u); s++) {
         fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
                 colour[s]);

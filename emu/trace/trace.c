@@ -169,7 +169,8 @@ bool trace_config_parse(struct trace_config *t, const char *spec, char *err, siz
             break;
         p += n + 1;
     }
-    t->spec = spec;
+    size_t used = strlen(t->spec);
+    snprintf(t->spec + used, sizeof t->spec - used, "%s%s", used ? "," : "", spec);
     return true;
 }
 

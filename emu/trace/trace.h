@@ -44,7 +44,7 @@
 struct trace_config {
     unsigned events;        /* 0: no tracing */
     const char *path;       /* -trace-file; NULL: TRACE_FILE_DEFAULT */
-    const char *spec;       /* the -trace text, for the file's header */
+    char spec[512];         /* the -trace lists given, for the file's header */
     bool by_pid, by_name, by_cr3, by_addr;
     uint32_t pid, cr3;
     char name[MARKER_NAME_MAX + 1];
