@@ -22,61 +22,28 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include <isola/elf.h>
+#include <isola/multiboot.h>
+
 #include "boot.h"
 
 /* Multiboot 0.6.96: header (3.1) and information block (3.3). */
-#define MB_HEADER_MAGIC 0x1BADB002u
-#define MB_BOOT_MAGIC 0x2BADB002u
 #define MB_SEARCH 8192u
 #define MBH_PAGE_ALIGN (1u << 0)
 #define MBH_MEMORY_INFO (1u << 1)
 #define MBH_REQUIRED 0xFFFFu         /* bits 0-15: refuse what we cannot do */
 #define MBH_AOUT_KLUDGE (1u << 16)
-#define MBI_MEMORY (1u << 0)
-#define MBI_BOOT_DEVICE (1u << 1)
-#define MBI_CMDLINE (1u << 2)
-#define MBI_MMAP (1u << 6)
-#define MBI_LOADER_NAME (1u << 9)
-
-struct mb_info {
-    uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
-    uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
-    uint32_t drives_length, drives_addr, config_table, boot_loader_name, apm_table;
-    uint32_t vbe_control_info, vbe_mode_info;
-    uint16_t vbe_mode, vbe_interface_seg, vbe_interface_off, vbe_interface_len;
-};
-
-/* The memory map entry: `size` counts the 20 bytes after it. */
-struct mb_mmap {
-    uint32_t size;
-    uint64_t base, len;
-    uint32_t type;
-} __attribute__((packed));
 
 /* What the kernel gets, at MBI_ADDR. */
 #define MMAP_MAX 128
 struct info_area {
-    struct mb_info mbi;
+    struct multiboot_info mbi;
     char name[16];
     char cmdline[CMDLINE_MAX];
-    struct mb_mmap mmap[MMAP_MAX];
+    struct multiboot_mmap mmap[MMAP_MAX];
 };
 _Static_assert(MBI_ADDR + sizeof(struct info_area) <= MBI_AREA_END,
                "the Multiboot information outgrows its area");
-
-/* ELF32 (System V ABI, chapter 4 and 5): the fields we read. */
-struct elf_header {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version, entry, phoff, shoff, flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-struct elf_phdr {
-    uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-#define ET_EXEC 2
-#define EM_386 3
-#define PT_LOAD 1
 
 #define E820_SMAP 0x534D4150u        /* "SMAP" */
 #define E820_RAM 1u
@@ -236,7 +203,7 @@ static void memory_map(void)
         }
         bool ignore = r.ecx >= 24 && !(e.attr & 1);
         if (e.len && !ignore && mmap_count < MMAP_MAX)
-            info->mmap[mmap_count++] = (struct mb_mmap){20, e.base, e.len, e.type};
+            info->mmap[mmap_count++] = (struct multiboot_mmap){20, e.base, e.len, e.type};
         next = r.ebx;
     } while (next);
 }
@@ -250,9 +217,9 @@ static uint64_t usable_end(uint64_t addr)
     while (grew) {
         grew = false;
         for (unsigned k = 0; k < mmap_count; k++) {
-            const struct mb_mmap *m = &info->mmap[k];
-            if (m->type == E820_RAM && m->base <= end && m->base + m->len > end) {
-                end = m->base + m->len;
+            const struct multiboot_mmap *m = &info->mmap[k];
+            if (m->type == E820_RAM && m->addr <= end && m->addr + m->len > end) {
+                end = m->addr + m->len;
                 grew = true;
             }
         }
@@ -326,7 +293,7 @@ static void check_multiboot(const uint8_t *f, uint32_t n)
     const uint32_t *h = 0;
     for (uint32_t off = 0; off + 12 <= n && off + 12 <= MB_SEARCH; off += 4) {
         const uint32_t *w = (const uint32_t *)(f + off);
-        if (w[0] == MB_HEADER_MAGIC && w[0] + w[1] + w[2] == 0) {
+        if (w[0] == MULTIBOOT_HEADER_MAGIC && w[0] + w[1] + w[2] == 0) {
             h = w;
             break;
         }
@@ -424,7 +391,7 @@ static void copy_string(char *dst, const char *src, unsigned max)
 
 static void build_info(const struct boot_config *c)
 {
-    struct mb_info *m = &info->mbi;
+    struct multiboot_info *m = &info->mbi;
     struct bios_regs r = {0};
     bios_int(0x12, &r);   /* conventional memory in KiB (below the EBDA) */
     copy_string(info->name, "isola-boot", sizeof info->name);
@@ -436,7 +403,7 @@ static void build_info(const struct boot_config *c)
      * sub-partitions (spec 3.3, boot_device). */
     m->boot_device = boot_drive << 24 | 0x00FFFFu;
     m->cmdline = (uint32_t)info->cmdline;
-    m->mmap_length = mmap_count * sizeof(struct mb_mmap);
+    m->mmap_length = mmap_count * sizeof(struct multiboot_mmap);
     m->mmap_addr = (uint32_t)info->mmap;
     m->boot_loader_name = (uint32_t)info->name;
 }

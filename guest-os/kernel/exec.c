@@ -17,7 +17,7 @@
  *    under the stack.
  */
 #include "exec.h"
-#include "elf.h"
+#include <isola/elf.h>
 #include "errno.h"
 #include "fs.h"
 #include "gdt.h"

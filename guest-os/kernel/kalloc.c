@@ -17,7 +17,7 @@
 #include "kalloc.h"
 #include "lib.h"
 #include "mmu.h"
-#include "multiboot.h"
+#include <isola/multiboot.h>
 
 #define MAX_RANGES 32
 #define MAX_RESERVED 8

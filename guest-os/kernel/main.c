@@ -14,7 +14,7 @@
 #include "ktime.h"
 #include "lib.h"
 #include "mmu.h"
-#include "multiboot.h"
+#include <isola/multiboot.h>
 #include "pagetable.h"
 #include "pic.h"
 #include "proc.h"

@@ -16,27 +16,15 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <isola/elf.h>
 #include "usertests.h"
 
-struct ehdr {
-    uint8_t ident[16];
-    uint16_t type, machine;
-    uint32_t version, entry, phoff, shoff, flags;
-    uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
-};
-
-struct phdr {
-    uint32_t type, offset, vaddr, paddr, filesz, memsz, flags, align;
-};
-
-#define PT_LOAD 1
-#define PT_INTERP 3
 #define BASE 0x08048000u
 #define MAXPH 3
 
 struct image {
-    struct ehdr eh;
-    struct phdr ph[MAXPH];
+    struct elf_header eh;
+    struct elf_phdr ph[MAXPH];
     uint8_t code[16];
     size_t size;                       /* bytes written to the file */
 };
@@ -60,7 +48,7 @@ static void good(struct image *im)
     im->eh.phentsize = sizeof im->ph[0];
     im->eh.phnum = 1;
     im->eh.entry = BASE + offsetof(struct image, code);
-    im->ph[0] = (struct phdr){PT_LOAD, 0, BASE, BASE, sizeof *im, sizeof *im, 5 /* R X */, 0x1000};
+    im->ph[0] = (struct elf_phdr){PT_LOAD, 0, BASE, BASE, sizeof *im, sizeof *im, 5 /* R X */, 0x1000};
     memcpy(im->code, exit42, sizeof exit42);
     im->size = sizeof *im;
 }
@@ -199,7 +187,7 @@ static void test_exec_elf(void)
     expect_enoexec(&im, "two segments on one page");
     good(&im);
     im.eh.phnum = 2;
-    im.ph[1] = (struct phdr){PT_INTERP, 0, 0, 0, 8, 8, 4, 1};
+    im.ph[1] = (struct elf_phdr){PT_INTERP, 0, 0, 0, 8, 8, 4, 1};
     expect_enoexec(&im, "an interpreter");
 
     /* a correct layout whose entry point is the kernel's code: the exec

@@ -1,10 +1,11 @@
 /*
- * multiboot.h: the Multiboot (v1) structures a boot loader hands the
- * kernel (specification 0.6.96, section 3.3). All addresses in them are
- * physical.
+ * isola/multiboot.h: the Multiboot (v1) structures a boot loader hands
+ * the kernel (specification 0.6.96, section 3.3), shared by the bundled
+ * boot loader that writes them and the kernel that reads them. All
+ * addresses in them are physical.
  */
-#ifndef KERNEL_MULTIBOOT_H
-#define KERNEL_MULTIBOOT_H
+#ifndef ISOLA_MULTIBOOT_H
+#define ISOLA_MULTIBOOT_H
 
 #include <stdint.h>
 
@@ -12,6 +13,7 @@
 #define MULTIBOOT_BOOT_MAGIC 0x2BADB002u
 
 #define MBI_MEMORY (1u << 0)
+#define MBI_BOOT_DEVICE (1u << 1)
 #define MBI_CMDLINE (1u << 2)
 #define MBI_MODS (1u << 3)
 #define MBI_MMAP (1u << 6)
@@ -28,6 +30,9 @@ struct multiboot_info {
     uint32_t drives_length, drives_addr;
     uint32_t config_table;
     uint32_t boot_loader_name;
+    uint32_t apm_table;
+    uint32_t vbe_control_info, vbe_mode_info;
+    uint16_t vbe_mode, vbe_interface_seg, vbe_interface_off, vbe_interface_len;
 };
 
 struct multiboot_module {

@@ -1,9 +1,9 @@
 /*
- * elf.h: the parts of the ELF32 format (System V ABI, i386 supplement)
- * that exec reads.
+ * isola/elf.h: the parts of the ELF32 format (System V ABI, i386 supplement)
+ * that the kernel's exec, the boot loader and usertests read.
  */
-#ifndef KERNEL_ELF_H
-#define KERNEL_ELF_H
+#ifndef ISOLA_ELF_H
+#define ISOLA_ELF_H
 
 #include <stdint.h>
 
