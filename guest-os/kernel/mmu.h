@@ -76,6 +76,15 @@
 #define PTE_PS 0x080u     /* in a directory entry: a large page */
 #define PTE_G 0x100u
 #define PTE_NX (1ull << 63)
+/* Bits 9-11 are ignored by the processor in every page-table entry,
+ * present or not (SDM vol. 3, 4.3 table 4-6, 4.4.2 table 4-11: "Ignored"),
+ * so software may keep its own state there. vm.c uses two:
+ *  - PTE_SWAPPED, in an entry without P: the page is in swap slot
+ *    (entry >> 12) (swap.h), not in memory;
+ *  - PTE_PAGING_OUT, in a present entry without W: the page is being
+ *    written to swap (pageout.c); a write to it cancels that. */
+#define PTE_SWAPPED 0x200u
+#define PTE_PAGING_OUT 0x400u
 
 /* Page-fault error code bits (SDM 4.7). */
 #define PFE_P 0x01u

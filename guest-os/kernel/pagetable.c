@@ -241,7 +241,8 @@ int pte_set(uint32_t root, uint32_t va, uint64_t pte)
     return 0;
 }
 
-uint32_t pte_next_present(uint32_t root, uint32_t va, uint32_t end)
+/* The first address in [va, end) whose entry has a bit of mask set. */
+static uint32_t next_with(uint32_t root, uint32_t va, uint32_t end, uint64_t mask)
 {
     uint32_t span = paging_pae ? 0x200000u : 0x400000u;
     while (va < end) {
@@ -253,11 +254,21 @@ uint32_t pte_next_present(uint32_t root, uint32_t va, uint32_t end)
             va = next;
             continue;
         }
-        if (entry_read(t, table_index(va)) & PTE_P)
+        if (entry_read(t, table_index(va)) & mask)
             return va;
         va += PAGE_SIZE;
     }
     return end;
+}
+
+uint32_t pte_next_present(uint32_t root, uint32_t va, uint32_t end)
+{
+    return next_with(root, va, end, PTE_P);
+}
+
+uint32_t pte_next_used(uint32_t root, uint32_t va, uint32_t end)
+{
+    return next_with(root, va, end, ~0ull);
 }
 
 /* ---- kernel stacks ---- */

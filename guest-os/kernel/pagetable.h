@@ -37,6 +37,8 @@ int pte_set(uint32_t root, uint32_t va, uint64_t pte);
 /* The first address in [va, end) with a present entry, or end. Skips
  * missing page tables whole. */
 uint32_t pte_next_present(uint32_t root, uint32_t va, uint32_t end);
+/* The same for entries that are not 0: present, or naming a swap slot. */
+uint32_t pte_next_used(uint32_t root, uint32_t va, uint32_t end);
 
 /* Kernel-stack pages (addresses in KSTACK_AREA). */
 void kstack_map(uint32_t va, uint32_t pa);
