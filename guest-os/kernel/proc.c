@@ -93,7 +93,10 @@ struct thread *thread_alloc(struct proc *p)
         t->state = T_BLOCKED;        /* not runnable until made ready */
         t->kstack = kstack_base(i);
         t->proc = p;
-        t->tid = p->nthreads ? next_pid++ : p->pid;
+        /* A process's first thread has its pid as tid; the kernel's own
+         * threads (pid 0: write-back, pageout) all have 0, taking no
+         * number from the processes', so init is always pid 1. */
+        t->tid = p->nthreads && p->pid ? next_pid++ : p->pid;
         t->next_in_proc = p->threads;
         p->threads = t;
         p->nthreads++;
