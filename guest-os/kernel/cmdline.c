@@ -12,6 +12,8 @@
  *   root=ram|hda|hdb|hdaN|hdbN the root file system: the boot module, a
  *                              disk or its MBR partition N (main.c)
  *   ata=pio                    disks without bus-master DMA
+ *   swap=hdaN|hdbN|hda|hdb     the swap area: an MBR partition of type
+ *                              0x82, or a whole disk (swap.c)
  */
 #include "cmdline.h"
 #include "lib.h"
@@ -67,6 +69,8 @@ static bool set_option(char *w)
         strlcpy(boot_options.root, v, sizeof boot_options.root);
     else if (!strcmp(w, "ata") && v && !strcmp(v, "pio"))
         boot_options.ata_pio = true;
+    else if (!strcmp(w, "swap") && v && *v && strlen(v) < sizeof boot_options.swap)
+        strlcpy(boot_options.swap, v, sizeof boot_options.swap);
     else {
         if (eq)
             *eq = '=';

@@ -21,6 +21,7 @@ struct boot_options {
     enum isolation isolation;
     char root[16];             /* root=: "ram", "hda", "hda1", ...; empty: the default */
     bool ata_pio;              /* ata=pio: no bus-master DMA */
+    char swap[16];             /* swap=: "hda2", ...; empty: no swap */
 };
 
 extern struct boot_options boot_options;

@@ -19,6 +19,7 @@
 #include "pic.h"
 #include "proc.h"
 #include "sched.h"
+#include "swap.h"
 #include "syscall.h"
 #include "trap.h"
 #include "vm.h"
@@ -135,6 +136,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     if (fs_mount(rootdev) < 0)
         panic("the root file system on %s cannot be mounted", rootdev->name);
     printk(KERN_INFO "root: ext2 on %s\n", rootdev->name);
+    swap_init(boot_options.swap, rootdev);
     fs_start_writeback();
     start_init();
     sched_run_idle();

@@ -9,6 +9,7 @@
 #include "lib.h"
 #include "proc.h"
 #include "sched.h"
+#include "swap.h"
 #include "syscall.h"
 #include "uaccess.h"
 
@@ -153,6 +154,8 @@ static long sys_sysinfo(const uint32_t *a)
     si.uptime = (int32_t)(ticks_now() / HZ);
     si.totalram = pages_total();
     si.freeram = pages_free();
+    si.totalswap = swap_total();
+    si.freeswap = swap_free_slots();
     si.mem_unit = PAGE_SIZE;
     for (int i = 0; i < NPROC; i++)
         if (proc_table[i].state != P_FREE)

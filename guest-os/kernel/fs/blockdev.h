@@ -85,5 +85,8 @@ struct blockdev *ramdisk_create(void *base, uint32_t size);
 /* Partition n (1-4) of d's MBR partition table, as a device of its own;
  * NULL and a console line when there is no such partition. */
 struct blockdev *partition_open(struct blockdev *d, unsigned n);
+/* The type byte of a partition partition_open made (0x83 Linux, 0x82
+ * Linux swap); -1 for any other device. */
+int partition_type(const struct blockdev *d);
 
 #endif

@@ -20,6 +20,7 @@ struct part {
     struct blockdev dev;
     struct blockdev *disk;
     uint64_t start;
+    uint8_t type;                  /* the entry's system id: 0x83 Linux, 0x82 swap */
     char name[8];
 };
 
@@ -94,6 +95,7 @@ struct blockdev *partition_open(struct blockdev *d, unsigned n)
         memset(p, 0, sizeof *p);
         p->disk = d;
         p->start = le32(e + 8);
+        p->type = e[4];
         snprintk(p->name, sizeof p->name, "%s%u", d->name, n);
         p->dev = (struct blockdev){
             .name = p->name, .nsectors = le32(e + 12), .read = part_read,
@@ -103,4 +105,9 @@ struct blockdev *partition_open(struct blockdev *d, unsigned n)
     }
     kfree(mbr);
     return p ? &p->dev : NULL;
+}
+
+int partition_type(const struct blockdev *d)
+{
+    return d->read == part_read ? ((const struct part *)d->priv)->type : -1;
 }
