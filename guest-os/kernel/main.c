@@ -15,6 +15,7 @@
 #include "lib.h"
 #include "mmu.h"
 #include <isola/multiboot.h>
+#include "pageout.h"
 #include "pagetable.h"
 #include "pic.h"
 #include "proc.h"
@@ -137,6 +138,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
         panic("the root file system on %s cannot be mounted", rootdev->name);
     printk(KERN_INFO "root: ext2 on %s\n", rootdev->name);
     swap_init(boot_options.swap, rootdev);
+    pageout_init();
     fs_start_writeback();
     start_init();
     sched_run_idle();

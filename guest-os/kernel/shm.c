@@ -92,6 +92,11 @@ void shm_drop(struct shm *s)
 
 uint32_t shm_npages(const struct shm *s) { return s->npages; }
 
+bool shm_has_frame(struct shm *s, uint32_t i)
+{
+    return i < s->npages && *slot(s, i);
+}
+
 uint32_t shm_frame(struct shm *s, uint32_t i)
 {
     if (i >= s->npages)

@@ -13,6 +13,7 @@
 #ifndef KERNEL_SHM_H
 #define KERNEL_SHM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SHM_MAX_PAGES 4096u          /* 16 MiB */
@@ -28,6 +29,8 @@ uint32_t shm_npages(const struct shm *s);
 /* The frame holding page i, allocated (zeroed) on first use; 0 when
  * memory ran out. The object keeps its own reference to it. */
 uint32_t shm_frame(struct shm *s, uint32_t i);
+/* Whether page i has its frame yet (shm_frame would not allocate). */
+bool shm_has_frame(struct shm *s, uint32_t i);
 /* The object behind a handle's object (with a reference of the caller's
  * own), or NULL when it is something else. */
 struct shm *shm_of(struct object *o);

@@ -18,6 +18,7 @@
 #include "errno.h"
 #include "lib.h"
 #include "mmu.h"
+#include "pageout.h"
 #include "pic.h"
 #include "proc.h"
 #include "sched.h"
@@ -160,14 +161,18 @@ static void page_fault(struct trapframe *tf)
     int r = as_resolve(as, addr, access, &pa);
     if (r == 0)
         return;
+    if (r == -ENOMEM) {
+        oom_kill(curproc());
+        return;
+    }
     static const char *const verbs[] = {[VM_READ] = "reading", [VM_WRITE] = "writing",
                                         [VM_EXEC] = "executing"};
-    const char *reason = r == -ENOMEM ? "out of memory" : as_fault_reason(as, addr, access);
+    const char *reason = r == -EIO ? "swap read error" : as_fault_reason(as, addr, access);
     if (!(tf->err & PFE_P) && !strcmp(reason, "not mapped"))
         reason = "not present";
     char what[112];
     snprintk(what, sizeof what, "page fault %s %08x (%s)", verbs[access], addr, reason);
-    kill_for_fault(tf, r == -ENOMEM ? SIGKILL : SIGSEGV, what);
+    kill_for_fault(tf, r == -EIO ? SIGBUS : SIGSEGV, what);
 }
 
 static void exception(struct trapframe *tf)

@@ -7,12 +7,23 @@
 #include "uaccess.h"
 #include "errno.h"
 #include "lib.h"
+#include "pageout.h"
 #include "proc.h"
 #include "vm.h"
 
 static bool range_ok(uint32_t va, size_t n)
 {
     return va < USER_TOP && n <= USER_TOP - va;
+}
+
+/* as_resolve; when the caller's own memory cannot be had for lack of
+ * RAM and swap, the caller is killed, as for a fault of its own. */
+static int resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
+{
+    int r = as_resolve(as, va, access, pa);
+    if (r == -ENOMEM && as == curproc()->as)
+        oom_kill(curproc());
+    return r;
 }
 
 /* Calls fn on each page-sized piece of [va, va + n) with its kernel view. */
@@ -23,7 +34,7 @@ static int each_piece(struct aspace *as, uint32_t va, size_t n, unsigned access,
         return -EFAULT;
     while (n) {
         uint32_t pa;
-        if (as_resolve(as, va, access, &pa) < 0)
+        if (resolve(as, va, access, &pa) < 0)
             return -EFAULT;
         size_t off = va % PAGE_SIZE, len = MIN(n, PAGE_SIZE - off);
         fn((char *)P2V(pa) + off, kbuf, len);
@@ -54,7 +65,7 @@ int as_copyinstr(struct aspace *as, char *dst, uint32_t usrc, size_t max)
         return -ENAMETOOLONG;
     while (done < max) {
         uint32_t pa, va = usrc + (uint32_t)done;
-        if (va < usrc || !range_ok(va, 1) || as_resolve(as, va, VM_READ, &pa) < 0)
+        if (va < usrc || !range_ok(va, 1) || resolve(as, va, VM_READ, &pa) < 0)
             return -EFAULT;
         const char *page = (const char *)P2V(pa) + va % PAGE_SIZE;
         size_t len = MIN(max - done, PAGE_SIZE - va % PAGE_SIZE);

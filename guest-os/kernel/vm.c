@@ -23,14 +23,26 @@
  *    an address space whole: unmapped there (the TLB entries with it) in
  *    the same step that hands its frames over.
  *  - Guard regions are never mapped, and nothing else can be placed there.
+ *  - Only private (VMA_ANON) pages go to swap. An entry naming a swap
+ *    slot (PTE_SWAPPED, mmu.h) holds one count of the slot: fork copies
+ *    the entry and adds a count, unmapping drops it. A page read back
+ *    becomes a private frame of this address space, writable if the
+ *    region is: copy-on-write sharing ends at the swap (each holder of a
+ *    slot reads its own copy).
+ *  - Whatever sleeps (waiting for memory, reading swap) changes nothing
+ *    first, or undoes it, and then as_resolve starts over: the regions
+ *    and entries may have changed meanwhile (another thread, the pageout
+ *    daemon).
  */
 #include "vm.h"
 #include "errno.h"
 #include "kalloc.h"
 #include "kmalloc.h"
 #include "lib.h"
+#include "pageout.h"
 #include "pagetable.h"
 #include "shm.h"
+#include "swap.h"
 #include "x86.h"
 
 static uint64_t page_entry(uint32_t pa, unsigned prot, bool shared)
@@ -100,14 +112,20 @@ static bool range_free(const struct aspace *as, uint32_t start, uint32_t end)
     return true;
 }
 
-/* Unmaps and releases every frame in [start, end). */
+/* Unmaps and releases every frame and swap slot in [start, end). */
 static void free_frames(struct aspace *as, uint32_t start, uint32_t end)
 {
-    for (uint32_t va = pte_next_present(as->root, start, end); va < end;
-         va = pte_next_present(as->root, va + PAGE_SIZE, end)) {
-        page_free(pte_frame(pte_get(as->root, va)));
+    for (uint32_t va = pte_next_used(as->root, start, end); va < end;
+         va = pte_next_used(as->root, va + PAGE_SIZE, end)) {
+        uint64_t e = pte_get(as->root, va);
+        if (e & PTE_P) {
+            page_free(pte_frame(e));
+            as->resident--;
+        } else {
+            swap_free(swap_slot(e));
+            as->swapped--;
+        }
         pte_set(as->root, va, 0);
-        as->resident--;
     }
 }
 
@@ -151,9 +169,13 @@ static bool range_ok(uint32_t start, uint32_t len)
 
 struct aspace *as_create(void)
 {
+    static uint32_t next_id = 1;
     struct aspace *as = kmalloc(sizeof *as);
     if (!as)
         return NULL;
+    as->id = next_id++;
+    if (next_id == 0)
+        next_id = 1;
     as->root = pgdir_create();
     if (!as->root) {
         kfree(as);
@@ -319,9 +341,10 @@ static int break_cow(struct aspace *as, const struct vma *v, uint32_t va, uint32
         *pa = old;
         return pte_set(as->root, va, page_entry(old, v->prot, false));
     }
-    uint32_t copy = page_alloc();
-    if (!copy)
-        return -ENOMEM;
+    uint32_t copy;
+    int r = user_page_alloc(&copy, MEM_NEW);
+    if (r < 0)
+        return r;
     memcpy(P2V(copy), P2V(old), PAGE_SIZE);
     page_free(old);
     *pa = copy;
@@ -336,10 +359,33 @@ static int make_writable(struct aspace *as, const struct vma *v, uint32_t va, ui
     return pte_set(as->root, va, page_entry(*pa, v->prot, false));
 }
 
+/* Takes the page-out mark off the entry at va, giving back the rights
+ * the page had: read-only while others share the frame copy-on-write
+ * (besides the daemon, which holds it during the write). The daemon then
+ * finds the mark gone and lets the slot go. */
+static void unmark(struct aspace *as, const struct vma *v, uint32_t va)
+{
+    uint32_t frame = pte_frame(pte_get(as->root, va));
+    pte_set(as->root, va, page_entry(frame, v->prot, page_refs(frame) > 2));
+}
+
+/* A write to a page on its way to swap cancels that; as_resolve looks
+ * again, and breaks copy-on-write if the frame is still shared. */
+static int cancel_pageout(struct aspace *as, const struct vma *v, uint32_t va)
+{
+    pageout_stats.cancelled++;
+    unmark(as, v, va);
+    return -EAGAIN;
+}
+
 /* The object's frame for va, mapped with one more reference. */
 static int fill_shared(struct aspace *as, const struct vma *v, uint32_t va, uint32_t *pa)
 {
-    uint32_t frame = shm_frame(v->shm, v->pgoff + (va - v->start) / PAGE_SIZE);
+    uint32_t page = v->pgoff + (va - v->start) / PAGE_SIZE;
+    int r = shm_has_frame(v->shm, page) ? 0 : mem_wait(MEM_NEW);
+    if (r < 0)
+        return r;
+    uint32_t frame = shm_frame(v->shm, page);
     if (!frame)
         return -ENOMEM;
     if (pte_set(as->root, va, page_entry(frame, v->prot, false)) < 0)
@@ -350,17 +396,80 @@ static int fill_shared(struct aspace *as, const struct vma *v, uint32_t va, uint
     return 0;
 }
 
-static int fill_zero(struct aspace *as, const struct vma *v, uint32_t va, uint32_t *pa)
+/* Maps frame (taking over its reference) at the missing page va. The
+ * entry starts out accessed: the access that asked for the page is about
+ * to happen, and a page read back from swap must not look idle to the
+ * clock before the faulting instruction has run again. */
+static int map_new(struct aspace *as, const struct vma *v, uint32_t va, uint32_t frame)
 {
-    uint32_t frame = page_alloc();
-    if (!frame)
-        return -ENOMEM;
-    if (pte_set(as->root, va, page_entry(frame, v->prot, false)) < 0) {
+    if (pte_set(as->root, va, page_entry(frame, v->prot, false) | PTE_A) < 0) {
         page_free(frame);
         return -ENOMEM;
     }
     as->resident++;
-    *pa = frame;
+    return 0;
+}
+
+static int fill_zero(struct aspace *as, const struct vma *v, uint32_t va, uint32_t *pa)
+{
+    uint32_t frame;
+    int r = user_page_alloc(&frame, MEM_NEW);
+    if (r == 0 && (r = map_new(as, v, va, frame)) == 0)
+        *pa = frame;
+    return r;
+}
+
+/* The page at va is in swap (entry e): reads it into a frame of its own
+ * and maps that, unless the entry changed while the disk worked. The
+ * read holds a count of the slot, so it cannot be reused meanwhile and
+ * an unchanged entry means the page is the one read. Always -EAGAIN
+ * after the read (or -EIO): as_resolve looks again. */
+static int swap_in(struct aspace *as, uint32_t va, uint64_t e)
+{
+    uint32_t slot = swap_slot(e), frame;
+    int r = user_page_alloc(&frame, MEM_SWAPIN);
+    if (r < 0)
+        return r;
+    swap_dup(slot);
+    r = swap_read(slot, frame);
+    if (r == 0 && pte_get(as->root, va) == e) {
+        /* the entry is there, so its region is too, and its table */
+        int mapped = map_new(as, vma_find(as, va), va, frame);
+        ASSERT(mapped == 0);
+        as->swapped--;
+        swap_free(slot);
+        pageout_stats.pageins++;
+        frame = 0;
+    }
+    swap_free(slot);
+    if (frame)
+        page_free(frame);
+    return r < 0 ? r : -EAGAIN;
+}
+
+/* One attempt at as_resolve; -EAGAIN when it slept and must start over. */
+static int resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
+{
+    const struct vma *v = vma_find(as, va);
+    if (!allowed(v, access))
+        return -EFAULT;
+    va = PAGE_ROUND_DOWN(va);
+    uint64_t e = pte_get(as->root, va);
+    if (!(e & PTE_P)) {
+        if (e & PTE_SWAPPED)
+            return swap_in(as, va, e);
+        return v->kind == VMA_SHARED ? fill_shared(as, v, va, pa) : fill_zero(as, v, va, pa);
+    }
+    if (access == VM_WRITE && !(e & PTE_W)) {
+        if (e & PTE_PAGING_OUT)
+            return cancel_pageout(as, v, va);
+        return v->kind == VMA_ANON ? break_cow(as, v, va, pa) : make_writable(as, v, va, pa);
+    }
+    /* The kernel's own use of the page (a copy through the direct map)
+     * sets no accessed bit: set it here, so the clock counts it. */
+    if (!(e & PTE_A))
+        pte_set(as->root, va, e | PTE_A);
+    *pa = pte_frame(e);
     return 0;
 }
 
@@ -368,30 +477,28 @@ int as_resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
 {
     if (va >= USER_TOP)
         return -EFAULT;
-    const struct vma *v = vma_find(as, va);
-    if (!allowed(v, access))
-        return -EFAULT;
-    va = PAGE_ROUND_DOWN(va);
-    uint64_t e = pte_get(as->root, va);
-    if (!(e & PTE_P))
-        return v->kind == VMA_SHARED ? fill_shared(as, v, va, pa) : fill_zero(as, v, va, pa);
-    if (access == VM_WRITE && !(e & PTE_W))
-        return v->kind == VMA_ANON ? break_cow(as, v, va, pa) : make_writable(as, v, va, pa);
-    *pa = pte_frame(e);
-    return 0;
+    int r;
+    while ((r = resolve(as, va, access, pa)) == -EAGAIN)
+        ;
+    return r;
 }
 
 int as_fill(struct aspace *as, uint32_t va, uint32_t *pa)
 {
-    const struct vma *v = va < USER_TOP ? vma_find(as, va) : NULL;
-    if (!v || v->kind != VMA_ANON)
-        return -EFAULT;
-    va = PAGE_ROUND_DOWN(va);
-    uint64_t e = pte_get(as->root, va);
-    if (!(e & PTE_P))
-        return fill_zero(as, v, va, pa);
-    *pa = pte_frame(e);
-    return 0;
+    for (;;) {
+        const struct vma *v = va < USER_TOP ? vma_find(as, va) : NULL;
+        if (!v || v->kind != VMA_ANON)
+            return -EFAULT;
+        uint32_t page = PAGE_ROUND_DOWN(va);
+        uint64_t e = pte_get(as->root, page);
+        if (e & PTE_P) {
+            *pa = pte_frame(e);
+            return 0;
+        }
+        int r = fill_zero(as, v, page, pa);
+        if (r != -EAGAIN)
+            return r;
+    }
 }
 
 const char *as_fault_reason(struct aspace *as, uint32_t va, unsigned access)
@@ -419,14 +526,31 @@ uint32_t as_shared_frame(struct aspace *as, uint32_t va)
 
 /* ---- fork ---- */
 
-/* Maps v's frames in dst too: copy-on-write in both for private memory,
- * the same rights as in src for shared memory. */
+/* A swapped-out page: dst names the same slot. */
+static int share_slot(struct aspace *dst, uint32_t va, uint64_t e)
+{
+    if (pte_set(dst->root, va, e) < 0)
+        return -ENOMEM;
+    swap_dup(swap_slot(e));
+    dst->swapped++;
+    return 0;
+}
+
+/* Maps v's frames in dst too: copy-on-write in both for private memory
+ * (a page on its way to swap stays: the rewritten entry cancels that),
+ * the same rights as in src for shared memory; swap slots are shared. */
 static int share_frames(struct aspace *dst, struct aspace *src, const struct vma *v)
 {
     bool private = v->kind == VMA_ANON;
-    for (uint32_t va = pte_next_present(src->root, v->start, v->end); va < v->end;
-         va = pte_next_present(src->root, va + PAGE_SIZE, v->end)) {
-        uint32_t pa = pte_frame(pte_get(src->root, va));
+    for (uint32_t va = pte_next_used(src->root, v->start, v->end); va < v->end;
+         va = pte_next_used(src->root, va + PAGE_SIZE, v->end)) {
+        uint64_t old = pte_get(src->root, va);
+        if (!(old & PTE_P)) {
+            if (share_slot(dst, va, old) < 0)
+                return -ENOMEM;
+            continue;
+        }
+        uint32_t pa = pte_frame(old);
         uint64_t e = page_entry(pa, v->prot, private);
         if (pte_set(dst->root, va, e) < 0)
             return -ENOMEM;
@@ -482,24 +606,25 @@ static struct vma *xh_vma(uint32_t start, uint32_t len, bool frozen)
     return v;
 }
 
+/* The frames go first, while nothing is placed: waiting for memory
+ * may sleep, and the address space may change meanwhile. */
 int as_xh_alloc(struct aspace *as, uint32_t len, uint32_t *addr)
 {
     if (len == 0 || len > XH_MAX_PAGES * PAGE_SIZE)
         return -EINVAL;
-    len = PAGE_ROUND_UP(len);
-    uint32_t at = xh_find(as, len), pa;
-    struct vma *v = at ? xh_vma(at, len, false) : NULL;
-    if (!v)
+    struct xh_pages pg = {kmalloc(PAGE_ROUND_UP(len) / PAGE_SIZE * sizeof(uint32_t)), 0, false};
+    if (!pg.frames)
         return -ENOMEM;
-    vma_insert(as, v);
-    for (uint32_t va = at; va < at + len; va += PAGE_SIZE) {
-        if (fill_zero(as, v, va, &pa) < 0) {
-            as_unmap(as, at, len);
-            return -ENOMEM;
-        }
+    int r = 0;
+    while (pg.n < PAGE_ROUND_UP(len) / PAGE_SIZE && r != -ENOMEM)
+        if ((r = user_page_alloc(&pg.frames[pg.n], MEM_NEW)) == 0)
+            pg.n++;
+    if (r == 0 && as_xh_place(as, &pg, addr) == 0) {
+        kfree(pg.frames);              /* the block holds the references now */
+        return 0;
     }
-    *addr = at;
-    return 0;
+    xh_pages_free(&pg);
+    return -ENOMEM;
 }
 
 static void vma_unlink(struct aspace *as, struct vma *v)
@@ -522,7 +647,8 @@ int as_xh_take(struct aspace *as, uint32_t addr, bool share, struct xh_pages *ou
     for (unsigned i = 0; i < n; i++) {
         uint32_t va = v->start + i * PAGE_SIZE;
         uint64_t e = pte_get(as->root, va);
-        if (!(e & PTE_P) && fill_zero(as, v, va, &pa) < 0) {
+        /* (blocks are filled whole when made; no sleep here: chan.c) */
+        if (!(e & PTE_P) && (!(pa = user_page_try()) || map_new(as, v, va, pa) < 0)) {
             kfree(frames);
             return -ENOMEM;
         }
@@ -572,4 +698,98 @@ void xh_pages_free(struct xh_pages *pg)
     kfree(pg->frames);
     pg->frames = NULL;
     pg->n = 0;
+}
+
+/* ---- paging out ---- */
+
+static bool all_zero(uint32_t frame)
+{
+    const uint32_t *w = P2V(frame);
+    for (unsigned i = 0; i < PAGE_SIZE / 4; i++)
+        if (w[i])
+            return false;
+    return true;
+}
+
+/* The clock at one present page of a private region: true when it was
+ * chosen (and marked). The accessed bit is set by the processor when a
+ * translation is made from the entry (SDM vol. 3, 4.8); clearing it
+ * must flush the page's TLB entry in the address space that is loaded
+ * (pte_set does), or later accesses through the cached translation
+ * would leave the bit clear and the page would look idle (4.8, 4.10.4.3).
+ * Other address spaces' TLB entries go when CR3 is next loaded. */
+static bool clock_page(struct aspace *as, uint32_t va, struct evict *out, unsigned *dropped)
+{
+    uint64_t e = pte_get(as->root, va);
+    uint32_t frame = pte_frame(e);
+    if (!(e & PTE_U) || (e & PTE_PAGING_OUT))
+        return false;                  /* PROT_NONE (kept as it is), or chosen already */
+    if (e & PTE_A) {
+        pte_set(as->root, va, e & ~(uint64_t)PTE_A);
+        return false;
+    }
+    /* A private frame is writable only while it has no other holder
+     * (the rules above), so another reference to a writable one is a pin:
+     * aio is moving data into it, and it must stay. A read-only frame
+     * may be shared copy-on-write: this address space's copy goes to
+     * swap, and the frame stays for the others, private to them when
+     * one is left (the next turn of the hand may take it there). */
+    if ((e & PTE_W) && page_refs(frame) > 1)
+        return false;
+    if (all_zero(frame)) {
+        pte_set(as->root, va, 0);      /* demand-zero again */
+        as->resident--;
+        page_free(frame);
+        (*dropped)++;
+        return false;
+    }
+    pte_set(as->root, va, (e & ~(uint64_t)PTE_W) | PTE_PAGING_OUT);
+    page_ref(frame);
+    *out = (struct evict){va, frame};
+    return true;
+}
+
+unsigned as_clock(struct aspace *as, uint32_t *va, struct evict *out, unsigned room,
+                  unsigned *dropped)
+{
+    unsigned n = 0;
+    for (const struct vma *v = as->vmas; v; v = v->next) {
+        if (v->kind != VMA_ANON || v->end <= *va)
+            continue;
+        for (uint32_t p = pte_next_present(as->root, MAX(v->start, *va), v->end); p < v->end;
+             p = pte_next_present(as->root, p + PAGE_SIZE, v->end)) {
+            if (n == room) {
+                *va = p;
+                return n;
+            }
+            if (clock_page(as, p, &out[n], dropped))
+                n++;
+        }
+    }
+    *va = USER_TOP;
+    return n;
+}
+
+/* Whether e's page still waits to go to swap: the same frame, marked. */
+static bool still_paging_out(struct aspace *as, const struct evict *e)
+{
+    uint64_t pte = pte_get(as->root, e->va);
+    return (pte & PTE_P) && (pte & PTE_PAGING_OUT) && pte_frame(pte) == e->frame;
+}
+
+bool as_evicted(struct aspace *as, const struct evict *e, uint32_t slot)
+{
+    if (!still_paging_out(as, e))
+        return false;
+    pte_set(as->root, e->va, swap_entry(slot));
+    as->resident--;
+    as->swapped++;
+    page_free(e->frame);
+    return true;
+}
+
+void as_evict_cancel(struct aspace *as, const struct evict *e)
+{
+    if (still_paging_out(as, e))
+        unmark(as, vma_find(as, e->va), e->va);
 }

@@ -62,6 +62,9 @@ struct aspace {
     struct vma *vmas;
     uint32_t heap_start, brk;
     unsigned resident;                /* frames mapped into it */
+    unsigned swapped;                 /* its entries that name a swap slot */
+    uint32_t id;                      /* never 0, never reused (in 2^32 address spaces):
+                                         how the pageout daemon finds it again */
 };
 
 struct aspace *as_create(void);
@@ -93,9 +96,11 @@ uint32_t as_set_brk(struct aspace *as, uint32_t brk);
 uint32_t as_size(const struct aspace *as);
 
 /* Makes va accessible as a user access of kind `access` (one VM_* bit)
- * would: fills a missing page, breaks copy-on-write. Returns 0 and the
- * frame in *pa, -EFAULT when the regions forbid the access, -ENOMEM when
- * no frame is left. */
+ * would: fills a missing page, breaks copy-on-write, reads a page back
+ * from swap. Returns 0 and the frame in *pa, -EFAULT when the regions
+ * forbid the access, -ENOMEM when no frame is left (RAM and swap full),
+ * -EIO when the swap area could not be read. May sleep (the disk, the
+ * pageout daemon); the frame stays mapped until the caller next sleeps. */
 int as_resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa);
 
 /* The frame behind va, allocated (zeroed) if missing, whatever the
@@ -109,6 +114,31 @@ const char *as_fault_reason(struct aspace *as, uint32_t va, unsigned access);
  * a shared region, so that every process mapping it meets at the same
  * key; 0 otherwise. */
 uint32_t as_shared_frame(struct aspace *as, uint32_t va);
+
+/* ---- paging out (pageout.c) ----
+ * The clock: a private page the user touched since the hand last passed
+ * (its accessed bit) loses the bit and stays; an idle one is chosen,
+ * unless aio has it pinned. A chosen page stays mapped, read-only and
+ * marked PTE_PAGING_OUT, while it is written to swap; the daemon holds
+ * a reference to its frame meanwhile. Anything that rewrites the entry
+ * (a write to the page, mprotect, fork, munmap, exit) cancels the
+ * page-out: as_evicted then finds the mark gone. A frame shared
+ * copy-on-write goes out one mapping at a time: the others keep it. */
+struct evict {
+    uint32_t va, frame;
+};
+/* Moves the hand over as's private regions from *va, choosing at most
+ * room pages into out; idle pages that hold only zeros are unmapped
+ * there and then (counted in *dropped: a touch fills them again). Sets
+ * *va where to go on, or USER_TOP when the hand has passed the end. */
+unsigned as_clock(struct aspace *as, uint32_t *va, struct evict *out, unsigned room,
+                  unsigned *dropped);
+/* e's page is in slot now: true when the entry still shows it being
+ * paged out (it then names the slot, and the frame's mapping reference is
+ * dropped); false when the page-out was cancelled. */
+bool as_evicted(struct aspace *as, const struct evict *e, uint32_t slot);
+/* The write failed: e's page becomes writable again if still marked. */
+void as_evict_cancel(struct aspace *as, const struct evict *e);
 
 /* ---- the exchange heap ----
  * A block is one VMA_XHEAP region: its frames are allocated at once and
