@@ -5,14 +5,19 @@
  * passes on), and maps shared-memory handles (shm.h) with MAP_SHARED:
  * PROT_WRITE only through a handle opened for writing (EACCES), and
  * only within the object (EINVAL; Linux would map the rest and raise
- * SIGBUS there). Files cannot be mapped yet (ENODEV).
+ * SIGBUS there). Files cannot be mapped yet (ENODEV). mem_stat (isola's)
+ * reports memory, swap and paging.
  */
 #include "errno.h"
 #include "lib.h"
+#include "kalloc.h"
 #include "object.h"
+#include "pageout.h"
 #include "proc.h"
 #include "shm.h"
+#include "swap.h"
 #include "syscall.h"
+#include "uaccess.h"
 #include "vm.h"
 
 #define PROT_READ 0x1u
@@ -128,7 +133,20 @@ static long sys_mprotect(const uint32_t *a)
     return as_protect(curproc()->as, a[0], a[1], prot_bits(a[2]));
 }
 
+static long sys_mem_stat(const uint32_t *a)
+{
+    const struct pageout_stats *s = &pageout_stats;
+    struct isola_memstat m = {
+        .pages_total = pages_total(), .pages_free = pages_free(), .reserve = s->reserve,
+        .swap_total = swap_total(), .swap_free = swap_free_slots(), .pageouts = s->pageouts,
+        .pageins = s->pageins, .zero_drops = s->zero_drops, .cancelled = s->cancelled,
+        .oom_kills = s->oom_kills,
+    };
+    return copyout(a[0], &m, sizeof m) < 0 ? -EFAULT : 0;
+}
+
 const struct syscall_def mem_syscalls[] = {
     SYSCALL_DEF(brk), SYSCALL_DEF(mmap2), SYSCALL_DEF(munmap), SYSCALL_DEF(mprotect),
+    SYSCALL_DEF(mem_stat),
     {0, NULL, NULL},
 };

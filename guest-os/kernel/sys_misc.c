@@ -68,6 +68,7 @@ static void describe(const struct proc *p, struct isola_procinfo *pi)
     pi->threads = p->nthreads;
     pi->pages = p->as ? p->as->resident : 0;
     pi->vm_pages = p->as ? as_size(p->as) / PAGE_SIZE : 0;
+    pi->swap_pages = p->as ? p->as->swapped : 0;
     pi->ticks = p->ticks;
     strlcpy(pi->name, p->name, sizeof pi->name);
 }

@@ -42,7 +42,7 @@ has "loops" 'n2'
 has "if" '\$* *isdir'
 has "not found" '\$* *sh: nosuchcmd: not found'
 has "ls /bin" '.*poweroff.*'
-has "ps header" '\$* *PID  PPID STATE THR PAGES   TIME CMD'
+has "ps header" '\$* *PID  PPID STATE THR PAGES  SWAP   TIME CMD'
 has "ps lists init" '    1     0 [RrS]  *1 .* init'
 has "init reports the status" '\$* *init: /bin/sh exited with status 5'
 finish

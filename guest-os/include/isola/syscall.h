@@ -127,7 +127,7 @@
 #define EVENT_WAIT_MAX      64
 
 /* Number ranges, one per subsystem, so that they can grow apart:
- *   1000-1009 events          1010-1019 processes (proc_list)
+ *   1000-1009 events          1010-1019 processes and memory (proc_list, mem_stat)
  *   1020-1029 asynchronous I/O
  *   1030-1039 named shared memory
  *   1040-1059 channels and the exchange heap
@@ -183,6 +183,23 @@
  * processes exist (at most max are written), for ps. */
 #define SYS_proc_list       1010
 
+/* mem_stat(struct isola_memstat *buf) -> 0: memory and swap, in 4 KiB
+ * pages, and what paging has done since boot (kernel/pageout.h). */
+#define SYS_mem_stat        1011
+
+struct isola_memstat {
+    unsigned pages_total;  /* frames the allocator manages */
+    unsigned pages_free;
+    unsigned reserve;      /* free frames user pages never take (the kernel's) */
+    unsigned swap_total;   /* slots of the swap area (0: no swap) */
+    unsigned swap_free;
+    unsigned pageouts;     /* pages written to swap */
+    unsigned pageins;      /* pages read back */
+    unsigned zero_drops;   /* idle pages of zeros let go instead of written */
+    unsigned cancelled;    /* page-outs a write to the page cancelled */
+    unsigned oom_kills;    /* processes killed for want of memory */
+};
+
 #define ISOLA_PROC_NAME 32
 struct isola_procinfo {
     int pid;
@@ -195,6 +212,7 @@ struct isola_procinfo {
     unsigned vm_pages;     /* pages of address space reserved (mapped or not) */
     unsigned ticks;        /* CPU time in 10 ms timer ticks */
     char name[ISOLA_PROC_NAME];
+    unsigned swap_pages;   /* its pages in swap (a slot shared after fork counted in each) */
 };
 
 /* Names of shared-memory objects and channels: 1 to ISOLA_NAME_MAX - 1

@@ -16,6 +16,8 @@ int event_reset(int h);
 int event_wait(int h, int timeout_ms);
 int event_wait_many(const int *hs, unsigned n, unsigned flags, int timeout_ms);
 int proc_list(struct isola_procinfo *buf, unsigned max);
+/* Memory, swap and what paging has done (struct isola_memstat). */
+int mem_stat(struct isola_memstat *m);
 
 /* Asynchronous I/O: a request id (> 0), or -1 and errno; the event is set
  * when the transfer is over, then aio_result gives the bytes moved (or

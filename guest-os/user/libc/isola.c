@@ -33,6 +33,11 @@ int proc_list(struct isola_procinfo *buf, unsigned max)
     return __sysret(SYS2(SYS_proc_list, buf, max));
 }
 
+int mem_stat(struct isola_memstat *m)
+{
+    return __sysret(SYS1(SYS_mem_stat, m));
+}
+
 /* The 64-bit offset goes in two registers, low word first. */
 int aio_read(int fd, void *buf, size_t len, off_t off, int event)
 {
