@@ -3,7 +3,10 @@
 # loader, the kernel and the root file system (no root privileges, no
 # loop devices: dd into a plain file).
 #
-# Usage: mkosimage.sh OUT MBR.BIN STAGE2.BIN KERNEL ROOT [ARGS...]
+# Usage: mkosimage.sh [-s SWAP_MIB] OUT MBR.BIN STAGE2.BIN KERNEL ROOT [ARGS...]
+#   -s       add partition 2, SWAP_MIB MiB of swap (type 0x82) after ROOT;
+#            it is a hole in the file (all zeros: the kernel needs no
+#            signature), so the image stays sparse
 #   KERNEL   a Multiboot ELF kernel, or "none" (the loader will say so)
 #   ROOT     an ext2 image (a whole number of sectors), or "none" for a
 #            disk without partitions (the loader will say so)
@@ -17,9 +20,15 @@
 #   LBA 2-63     STAGE2.BIN (at most 62 sectors)
 #   LBA 64-2047  KERNEL, byte for byte (at most 992 KiB)
 #   LBA 2048-    ROOT: partition 1, type 0x83, marked active
+#   then         with -s: partition 2, type 0x82, the swap area
 set -e
+swap_mib=0
+if [ "$1" = -s ]; then
+    swap_mib=$2
+    shift 2
+fi
 if [ $# -lt 5 ]; then
-    echo "usage: $0 OUT MBR.BIN STAGE2.BIN KERNEL|none ROOT|none [ARGS...]" >&2
+    echo "usage: $0 [-s SWAP_MIB] OUT MBR.BIN STAGE2.BIN KERNEL|none ROOT|none [ARGS...]" >&2
     exit 2
 fi
 out=$1 mbr=$2 stage2=$3 kernel=$4 root=$5
@@ -53,6 +62,10 @@ if [ "$root" != none ]; then
         die "$root is not a whole number of sectors"
     root_sectors=$((root_size / 512))
 fi
+case $swap_mib in
+'' | *[!0-9]*) die "-s $swap_mib: not a number of MiB" ;;
+esac
+[ "$swap_mib" -eq 0 ] || [ "$root" != none ] || die "-s needs a root partition to follow"
 cmdline="$name${args:+ $args}"
 [ ${#cmdline} -le $CMDLINE_MAX ] || die "the command line is longer than $CMDLINE_MAX bytes"
 
@@ -97,6 +110,18 @@ if [ "$root" != none ]; then
     } >"$tmp.part"
     dd if="$tmp.part" of="$tmp" bs=1 seek=446 conv=notrunc status=none
 fi
+swap_lba=$((ROOT_LBA + root_sectors)) swap_sectors=$((swap_mib * 2048))
+if [ "$swap_sectors" -gt 0 ]; then
+    {
+        bytes 0 1
+        chs $swap_lba
+        bytes 0x82 1
+        chs $((swap_lba + swap_sectors - 1))
+        bytes $swap_lba 4
+        bytes $swap_sectors 4
+    } >"$tmp.part"
+    dd if="$tmp.part" of="$tmp" bs=1 seek=462 conv=notrunc status=none
+fi
 {
     printf 'ISOLACFG'
     bytes 1 4
@@ -109,4 +134,5 @@ write "$tmp.part" 1
 write "$stage2" 2
 [ "$kernel" = none ] || write "$kernel" $KERNEL_LBA
 [ "$root" = none ] || cat "$root" >>"$tmp"
+[ "$swap_sectors" -eq 0 ] || truncate -s $(((swap_lba + swap_sectors) * 512)) "$tmp"
 mv "$tmp" "$out"
