@@ -25,8 +25,8 @@
  *    under the DMA; the write's slot is the daemon's until the entry
  *    takes it over (as_evicted), else the daemon frees it.
  *  - A pass ends when enough is free or when two turns of the hand found
- *    nothing to take; a waiter learns which (pass_freed), so a request
- *    fails only after a pass that began after it asked freed nothing.
+ *    nothing to take (stuck); a waiter learns which, so a request fails
+ *    only after a pass that began after it asked and got stuck.
  */
 #include "pageout.h"
 #include "errno.h"
@@ -47,9 +47,8 @@ static bool running;                   /* there is swap and a daemon */
 static bool kicked, busy;
 static char daemon_chan;
 static uint32_t passes;                /* passes done; waiters sleep on it */
-static unsigned pass_freed;            /* frames the last pass freed */
-static bool hopeless;                  /* the last pass freed none: only a waiter
-                                          starts another */
+static bool stuck;                     /* the last pass found nothing more to take
+                                          (then only a waiter starts another) */
 
 /* The hand: a process slot, its address space's id, the next address. */
 static struct {
@@ -69,7 +68,7 @@ int mem_wait(enum mem_need need)
 {
     unsigned floor = need == MEM_SWAPIN ? reserve / 2 : reserve;
     if (pages_free() > floor) {
-        if (pages_free() <= low && running && !hopeless)
+        if (pages_free() <= low && running && !stuck)
             kick();
         return 0;
     }
@@ -83,7 +82,7 @@ int mem_wait(enum mem_need need)
     while ((int32_t)(passes - until) < 0)
         sleep_on_uninterruptible(&passes);
     irq_restore(f);
-    return pages_free() > floor || pass_freed ? -EAGAIN : -ENOMEM;
+    return pages_free() > floor || !stuck ? -EAGAIN : -ENOMEM;
 }
 
 int user_page_alloc(uint32_t *pa, enum mem_need need)
@@ -108,7 +107,7 @@ void oom_kill(struct proc *p)
            swap_enabled() ? "RAM and swap full" : "RAM full, no swap");
     pageout_stats.oom_kills++;
     proc_kill(p, SIGKILL);
-    hopeless = false;                  /* its memory and slots come back */
+    stuck = false;                     /* its memory and slots come back */
 }
 
 /* ---- the daemon ---- */
@@ -150,11 +149,11 @@ static unsigned choose(struct evict *out, unsigned room, uint32_t *ids, unsigned
 }
 
 /* Writes the n chosen pages to swap, slot runs at a time, and puts the
- * slots in their entries; returns the pages that left memory. */
-static unsigned write_out(const struct evict *v, const uint32_t *ids, unsigned n)
+ * slots in their entries. */
+static void write_out(const struct evict *v, const uint32_t *ids, unsigned n)
 {
     uint32_t frames[SWAP_BATCH];
-    unsigned done = 0, gone = 0;
+    unsigned done = 0;
     while (done < n) {
         uint32_t first;
         unsigned run = swap_alloc(n - done, &first);
@@ -166,7 +165,7 @@ static unsigned write_out(const struct evict *v, const uint32_t *ids, unsigned n
             const struct evict *e = &v[done + i];
             struct aspace *as = space_of(ids[done + i]);
             if (!err && as && as_evicted(as, e, first + i)) {
-                gone++;
+                pageout_stats.pageouts++;
             } else {
                 if (err && as)
                     as_evict_cancel(as, e);
@@ -176,21 +175,24 @@ static unsigned write_out(const struct evict *v, const uint32_t *ids, unsigned n
         }
         done += run;
     }
-    pageout_stats.pageouts += gone;
-    return gone;
 }
 
-/* One batch: the frames it freed (0: nothing left to take). */
-static unsigned page_out_some(void)
+/* One batch; false when there was nothing to take. (A batch may free
+ * nothing and still not be the end: writes to its pages may have
+ * cancelled them all, as a process writing memory in order does to the
+ * idle pages just ahead of it.) */
+static bool page_out_some(void)
 {
     static struct evict chosen[SWAP_BATCH];
     static uint32_t ids[SWAP_BATCH];
     unsigned room = MIN(SWAP_BATCH, swap_free_slots()), dropped = 0;
     if (room == 0)
-        return 0;
+        return false;
     unsigned n = choose(chosen, room, ids, &dropped);
     pageout_stats.zero_drops += dropped;
-    return dropped + (n ? write_out(chosen, ids, n) : 0);
+    if (n)
+        write_out(chosen, ids, n);
+    return n + dropped > 0;
 }
 
 static void daemon(void)
@@ -202,11 +204,10 @@ static void daemon(void)
         kicked = false;
         busy = true;
         irq_restore(f);
-        unsigned freed = 0, n = 1;
-        while (pages_free() < high && n)
-            freed += n = page_out_some();
-        hopeless = pages_free() < high && freed == 0;
-        pass_freed = freed;
+        bool more = true;
+        while (pages_free() < high && (more = page_out_some()))
+            ;
+        stuck = !more;
         busy = false;
         passes++;
         wakeup(&passes);
