@@ -9,7 +9,7 @@ echo the shell lives
 free
 ' -kernel "$kernel" -append 'root=hda1 swap=hda2' -m 32
 expect '^swap: hda2, 98304 KiB \(24576 slots of 4 KiB\)$'
-for t in fill cow syscall thrash oom; do
+for t in fill cow syscall thrash threads writes oom; do
     expect "^test $t: ok\$"
 done
 expect '^ALL TESTS PASSED$'

@@ -5,7 +5,8 @@
  * the last line is ALL TESTS PASSED or SOME TESTS FAILED.
  *
  *   fill     64 MiB filled with a pattern and read back, every word
- *            checked; it must have gone through swap (pages out and in)
+ *            checked; it must have gone through swap (pages out and in);
+ *            4 MiB only read meanwhile is let go, not written (zeros)
  *   cow      40 MiB filled, so that much is in swap, then fork: the child
  *            writes the odd pages, the parent the even ones, each checks
  *            all 40 MiB: its own writes, and the other's pages unchanged
@@ -13,6 +14,11 @@
  *            read() into a swapped-out buffer (a pipe, a file)
  *   thrash   two processes, 24 MiB each, rewriting and checking it at
  *            the same time
+ *   threads  four threads of one process read 12 MiB, mostly in swap,
+ *            from the same end at once: they fault on the same pages
+ *   writes   pages of 30 MiB rewritten in a random order while the
+ *            daemon pages them out: a write to a page on its way to swap
+ *            must not be lost (the page-out is cancelled)
  *   oom      one process eats memory until RAM and swap are full: it is
  *            killed (SIGKILL, the kernel says "out of memory"), and a
  *            bystander holding 1 MiB (in swap by then) lives, data intact
@@ -140,10 +146,23 @@ static void wait_ok(pid_t pid, const char *what)
 
 /* ---- the tests ---- */
 
+#define ZEROS_PAGES 1024
+
+/* Reads every word of n pages, which must all be 0. */
+static void check_zero(const uint32_t *z, uint32_t n)
+{
+    for (uint32_t i = 0; i < n * WORDS_PER_PAGE; i++)
+        if (z[i])
+            fail("word %u of memory never written is %08x", i, z[i]);
+}
+
 static void t_fill(void)
 {
     const uint32_t npages = 64 * MIB / PG;
     uint32_t *p = map_anon(64 * MIB);
+    /* 4 MiB only read: frames of zeros, which need not be written out */
+    uint32_t *z = map_anon(ZEROS_PAGES * PG);
+    check_zero(z, ZEROS_PAGES);
     struct isola_memstat a = stat_now();
     long long t0 = now_ms();
     fill_pages(p, 0, npages, 1, 1);
@@ -151,13 +170,17 @@ static void t_fill(void)
     check_pages(p, 0, npages, 1, 1, "64 MiB read back");
     long long t2 = now_ms();
     struct isola_memstat b = stat_now();
+    check_zero(z, ZEROS_PAGES);
     unsigned out = b.pageouts - a.pageouts, in = b.pageins - a.pageins;
     say("test fill: note: 64 MiB with %u pages of RAM: filled in %lld ms, read back in %lld ms;"
-        " %u pages out, %u in", a.pages_total, t1 - t0, t2 - t1, out, in);
+        " %u pages out, %u in; %u pages of zeros let go", a.pages_total, t1 - t0, t2 - t1, out,
+        in, b.zero_drops - a.zero_drops);
     /* What does not fit in RAM must have gone out, and come back. */
     CHECK(out >= npages - a.pages_total);
     CHECK(in >= npages - a.pages_total);
+    CHECK(b.zero_drops - a.zero_drops >= ZEROS_PAGES);
     munmap(p, 64 * MIB);
+    munmap(z, ZEROS_PAGES * PG);
 }
 
 static void cow_side(uint32_t *p, uint32_t npages, uint32_t mine, uint32_t seed)
@@ -353,6 +376,69 @@ static void t_thrash(void)
     CHECK(b.pageouts - a.pageouts >= 2 * THRASH_BYTES / PG - a.pages_total);
 }
 
+#define THREADS_BYTES (12 * MIB)
+#define OTHER_BYTES (28 * MIB)
+#define NTHREADS 4
+
+static uint32_t *threads_mem;
+
+static void *reader(void *arg)
+{
+    (void)arg;
+    check_pages(threads_mem, 0, THREADS_BYTES / PG, 1, 50, "memory four threads read at once");
+    return NULL;
+}
+
+static void t_threads(void)
+{
+    /* Two regions: filling the second pushes the first out to swap. */
+    threads_mem = map_anon(THREADS_BYTES);
+    uint32_t *other = map_anon(OTHER_BYTES);
+    fill_pages(threads_mem, 0, THREADS_BYTES / PG, 1, 50);
+    fill_pages(other, 0, OTHER_BYTES / PG, 1, 51);
+    struct isola_memstat a = stat_now();
+    long long t0 = now_ms();
+    thread_t t[NTHREADS];
+    for (int i = 0; i < NTHREADS; i++)
+        if (thread_create(&t[i], reader, NULL) != 0)
+            fail("thread_create: %s", strerror(errno));
+    for (int i = 0; i < NTHREADS; i++)
+        thread_join(t[i], NULL);
+    struct isola_memstat b = stat_now();
+    check_pages(other, 0, OTHER_BYTES / PG, 1, 51, "the other region");
+    say("test threads: note: %d threads read %u MiB in %lld ms; %u pages in", NTHREADS,
+        THREADS_BYTES / MIB, now_ms() - t0, b.pageins - a.pageins);
+    CHECK(b.pageins - a.pageins >= THREADS_BYTES / PG / 2);
+}
+
+#define WRITES_BYTES (30 * MIB)        /* a little more than there is RAM */
+#define WRITES_PAGES (WRITES_BYTES / PG)
+#define WRITES 40000
+
+static void t_writes(void)
+{
+    static uint8_t version[WRITES_PAGES];
+    uint32_t *p = map_anon(WRITES_BYTES);
+    fill_pages(p, 0, WRITES_PAGES, 1, 100);
+    struct isola_memstat a = stat_now();
+    long long t0 = now_ms();
+    uint32_t x = 12345;
+    for (int n = 0; n < WRITES; n++) {
+        x = x * 1103515245u + 12345u;
+        uint32_t pg = (x >> 8) % WRITES_PAGES;
+        version[pg]++;
+        fill_pages(p, pg, pg + 1, 1, 100 + version[pg]);
+    }
+    for (uint32_t pg = 0; pg < WRITES_PAGES; pg++)
+        check_pages(p, pg, pg + 1, 1, 100 + version[pg], "a page rewritten while paging");
+    struct isola_memstat b = stat_now();
+    say("test writes: note: %d pages rewritten at random in %u MiB, all checked, in %lld ms;"
+        " %u pages out, %u in, %u page-outs cancelled by a write", WRITES, WRITES_BYTES / MIB,
+        now_ms() - t0, b.pageouts - a.pageouts, b.pageins - a.pageins,
+        b.cancelled - a.cancelled);
+    CHECK(b.pageouts - a.pageouts >= WRITES / 100);
+}
+
 #define HOLD MIB
 
 /* Holds a megabyte with a pattern; checks it when the pipe says so (or
@@ -439,11 +525,29 @@ static struct usage usage_now(void)
     return u;
 }
 
+static void nap(void)
+{
+    struct timespec ts = {0, 20 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+}
+
+/* The usage once the daemon is done: during a pass it holds frames and
+ * slots of its own for a moment. */
+static struct usage settled_usage(void)
+{
+    struct usage u = usage_now(), v;
+    for (int tries = 0; tries < 50; tries++, u = v) {
+        nap();
+        v = usage_now();
+        if (v.swap_used == v.swap_held && !memcmp(&u, &v, sizeof u))
+            break;
+    }
+    return u;
+}
+
 /* Every slot in use is a live process's, and the kernel holds what it
- * held before. The daemon may be finishing a pass (holding frames and
- * slots for a moment): look a few times. Runs in the main process (a
- * child would share its slots and count them twice); true when all is
- * well, else says why. */
+ * held before. Runs in the main process (a child would share its slots
+ * and count them twice); true when all is well, else says why. */
 static bool usage_back(const struct usage *before, const char *after)
 {
     struct usage u;
@@ -451,8 +555,7 @@ static bool usage_back(const struct usage *before, const char *after)
         u = usage_now();
         if (u.swap_used == u.swap_held && u.kernel_pages == before->kernel_pages)
             break;
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+        nap();
     }
     struct isola_memstat m = stat_now();
     say("swaptests: after %s: %u pages free, %u of %u swap slots in use (%u held by live"
@@ -478,12 +581,12 @@ struct test {
 
 static const struct test tests[] = {
     {"fill", t_fill}, {"cow", t_cow}, {"syscall", t_syscall}, {"thrash", t_thrash},
-    {"oom", t_oom}, {NULL, NULL},
+    {"threads", t_threads}, {"writes", t_writes}, {"oom", t_oom}, {NULL, NULL},
 };
 
 static int run(const struct test *t)
 {
-    struct usage before = usage_now();
+    struct usage before = settled_usage();
     pid_t pid = fork();
     if (pid < 0) {
         say("test %s: FAILED: fork: %s", t->name, strerror(errno));
@@ -531,7 +634,7 @@ int main(int argc, char **argv)
         die("no swap area (boot with swap=hda2)");
     for (int i = 1; i < argc; i++)
         if (!find(argv[i]))
-            usage("[fill|cow|syscall|thrash|oom]...");
+            usage("[fill|cow|syscall|thrash|threads|writes|oom]...");
     say("swaptests: %u pages of RAM (%u free, %u kept for the kernel), %u swap slots",
         m.pages_total, m.pages_free, m.reserve, m.swap_total);
     int failed = 0;
