@@ -1,7 +1,7 @@
-/* isola.h: isola's own calls (events, proc_list, asynchronous I/O, shared
- * memory, channels and the exchange heap, trace markers) and the thread
- * library: threads, futexes and a futex mutex. On Linux the isola-only
- * calls return -1 with errno ENOSYS; threads work on both.
+/* isola.h: isola's own calls (events, proc_list, mem_stat, asynchronous
+ * I/O, shared memory, channels and the exchange heap, trace markers) and
+ * the thread library: threads, futexes and a futex mutex. On Linux the
+ * isola-only calls return -1 with errno ENOSYS; threads work on both.
  * isola/syscall.h says what each call does. */
 #ifndef _ISOLA_H
 #define _ISOLA_H
