@@ -26,11 +26,14 @@
  *    takes it over (as_evicted), else the daemon frees it.
  *  - A pass ends when enough is free or when two turns of the hand found
  *    nothing to take (stuck); a waiter learns which, so a request fails
- *    only after a pass that began after it asked and got stuck.
+ *    only after a pass that began after it asked and got stuck, and only
+ *    while no process killed for memory is still on its way out (what it
+ *    holds is about to come back: one death is enough).
  */
 #include "pageout.h"
 #include "errno.h"
 #include "kalloc.h"
+#include "ktime.h"
 #include "lib.h"
 #include "proc.h"
 #include "sched.h"
@@ -49,6 +52,8 @@ static char daemon_chan;
 static uint32_t passes;                /* passes done; waiters sleep on it */
 static bool stuck;                     /* the last pass found nothing more to take
                                           (then only a waiter starts another) */
+static int victim;                     /* the last process killed for memory, while
+                                          it may still hold some; 0 when none */
 
 /* The hand: a process slot, its address space's id, the next address. */
 static struct {
@@ -62,6 +67,17 @@ static void kick(void)
         kicked = true;
         wakeup(&daemon_chan);
     }
+}
+
+/* Whether the last process killed for memory has yet to let it go (its
+ * address space goes before it becomes a zombie). */
+static bool victim_dying(void)
+{
+    const struct proc *p = victim ? proc_find(victim) : NULL;
+    if (p && p->state == P_ALIVE)
+        return true;
+    victim = 0;
+    return false;
 }
 
 int mem_wait(enum mem_need need)
@@ -81,8 +97,11 @@ int mem_wait(enum mem_need need)
     uint32_t f = irq_save();
     while ((int32_t)(passes - until) < 0)
         sleep_on_uninterruptible(&passes);
+    bool dying = stuck && pages_free() <= floor && victim_dying();
+    if (dying)
+        sleep_on(&victim, ticks_now() + 1);  /* a tick for it to exit, then again */
     irq_restore(f);
-    return pages_free() > floor || !stuck ? -EAGAIN : -ENOMEM;
+    return pages_free() > floor || !stuck || dying ? -EAGAIN : -ENOMEM;
 }
 
 int user_page_alloc(uint32_t *pa, enum mem_need need)
@@ -107,6 +126,7 @@ void oom_kill(struct proc *p)
            swap_enabled() ? "RAM and swap full" : "RAM full, no swap");
     pageout_stats.oom_kills++;
     proc_kill(p, SIGKILL);
+    victim = p->pid;
     stuck = false;                     /* its memory and slots come back */
 }
 
