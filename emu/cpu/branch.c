@@ -135,24 +135,24 @@ void branch_ops_init(void)
 {
     unsigned cc;
     for (cc = 0; cc < 16; cc++) {
-        op_def(0x70 + cc, OPF_IMM_BS | OPF_END, jcc);
-        op_def(0x180 + cc, OPF_IMM_Z | OPF_END, jcc);
+        op_def(0x70 + cc, OPF_IMM_BS | OPF_END | OPF_BRANCH, jcc);
+        op_def(0x180 + cc, OPF_IMM_Z | OPF_END | OPF_BRANCH, jcc);
     }
-    op_def(0xEB, OPF_IMM_BS | OPF_END, jmp_rel);
-    op_def(0xE9, OPF_IMM_Z | OPF_END, jmp_rel);
-    op_def(0xE8, OPF_IMM_Z | OPF_END, call_rel);
-    op_def(0xC3, OPF_END, ret_near);
-    op_def(0xC2, OPF_IMM_W | OPF_END, ret_near);
-    op_def_grp(0xFF, 4, OPF_MODRM | OPF_END, jmp_rm);
-    op_def_grp(0xFF, 2, OPF_MODRM | OPF_END, call_rm);
+    op_def(0xEB, OPF_IMM_BS | OPF_END | OPF_BRANCH, jmp_rel);
+    op_def(0xE9, OPF_IMM_Z | OPF_END | OPF_BRANCH, jmp_rel);
+    op_def(0xE8, OPF_IMM_Z | OPF_END | OPF_BRANCH, call_rel);
+    op_def(0xC3, OPF_END | OPF_BRANCH, ret_near);
+    op_def(0xC2, OPF_IMM_W | OPF_END | OPF_BRANCH, ret_near);
+    op_def_grp(0xFF, 4, OPF_MODRM | OPF_END | OPF_BRANCH, jmp_rm);
+    op_def_grp(0xFF, 2, OPF_MODRM | OPF_END | OPF_BRANCH, call_rm);
     op_def(0xEA, OPF_FARPTR | OPF_END, jmp_far_ptr);
     op_def(0x9A, OPF_FARPTR | OPF_END, call_far_ptr);
     op_def_grp(0xFF, 5, OPF_MODRM | OPF_MEM | OPF_END, jmp_far_m);
     op_def_grp(0xFF, 3, OPF_MODRM | OPF_MEM | OPF_END, call_far_m);
     op_def(0xCB, OPF_END, retf);
     op_def(0xCA, OPF_IMM_W | OPF_END, retf);
-    op_def(0xE2, OPF_IMM_BS | OPF_END, loop);
-    op_def(0xE1, OPF_IMM_BS | OPF_END, loop);
-    op_def(0xE0, OPF_IMM_BS | OPF_END, loop);
-    op_def(0xE3, OPF_IMM_BS | OPF_END, jcxz);
+    op_def(0xE2, OPF_IMM_BS | OPF_END | OPF_BRANCH, loop);
+    op_def(0xE1, OPF_IMM_BS | OPF_END | OPF_BRANCH, loop);
+    op_def(0xE0, OPF_IMM_BS | OPF_END | OPF_BRANCH, loop);
+    op_def(0xE3, OPF_IMM_BS | OPF_END | OPF_BRANCH, jcxz);
 }

@@ -229,6 +229,10 @@ typedef void (*insn_fn)(struct cpu *c, const struct insn *i);
 
 struct insn {
     insn_fn fn;
+    /* Where the instruction lies in CS, and where the next one starts
+     * (wrapped to 16 bits in 16-bit code): the loop copies the pair into
+     * c->eip and c->next_eip (adjacent there too) as one move. */
+    uint32_t eip, next_eip;
     uint32_t disp;
     uint32_t imm;   /* first immediate, sign- or zero-extended as the opcode says */
     uint32_t imm2;  /* far pointer selector, ENTER nesting level */
@@ -272,7 +276,7 @@ struct blockcache;
 
 struct cpu {
     uint32_t reg[9];  /* reg[REG_ZERO] is always 0 */
-    uint32_t eip, next_eip;
+    uint32_t eip, next_eip;  /* adjacent, in this order (see struct insn) */
     uint32_t eflags;  /* all bits but the lazy arithmetic ones */
     struct lazyflags lf;
     struct segcache seg[SR_COUNT];
@@ -310,6 +314,7 @@ struct cpu {
     bool shutdown;
     uint64_t icount;    /* instructions retired */
     struct blockcache *bc;
+    uint64_t link_gen;  /* links between blocks made before a change are void */
     int exc_depth;      /* class of the exception being delivered (#DF rules) */
     uint32_t exc_vec, exc_err; /* the pending exception (cpu_raise) */
     /* Differential tests: instead of delivering an exception or INT n,
@@ -365,6 +370,10 @@ void cpu_set_flat32(cpu_t *c, unsigned cpl);
 /* Code at phys page changed (called by the MMU's slow write path). */
 void code_page_written(cpu_t *c, uint32_t paddr);
 bool code_page_has_blocks(const cpu_t *c, uint32_t paddr);
+/* Void every link between blocks (exec.c): called when a block or an
+ * instruction fast-table entry is dropped and when CS changes, the
+ * things a link takes for granted. */
+static inline void blocks_unlink(cpu_t *c) { c->link_gen++; }
 /* Drop every cached block (CS.D or mode changes never require it: blocks
  * are keyed by mode). Used on reset. */
 void blocks_flush_all(cpu_t *c);
@@ -387,6 +396,8 @@ unsigned decode_insn(cpu_t *c, uint32_t eip, struct insn *i);
 #define OPF_LOCK 0x0200u   /* LOCK prefix allowed (with a memory operand) */
 #define OPF_MEM 0x0400u    /* register form (mod 3) is #UD */
 #define OPF_REG 0x0800u    /* memory form is #UD */
+#define OPF_BRANCH 0x1000u /* with OPF_END: a near branch, which changes only EIP
+                              (and the stack): the next block may follow at once */
 void op_def(unsigned opcode, unsigned flags, insn_fn fn);
 /* For opcodes whose ModRM reg field selects the operation. */
 void op_def_grp(unsigned opcode, unsigned reg, unsigned flags, insn_fn fn);

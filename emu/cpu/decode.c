@@ -240,6 +240,8 @@ unsigned decode_fetch(struct fetch *f, struct insn *i)
     i->lock = lock;
     i->fn = d.fn && encoding_valid(i, d.flags, lock) ? d.fn : op_ud;
     i->len = (uint8_t)f->n;
+    i->eip = f->eip;
+    i->next_eip = (f->eip + f->n) & (f->o32_default ? 0xFFFFFFFFu : 0xFFFFu);
     f->flags = d.flags;
     return f->n;
 }

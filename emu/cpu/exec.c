@@ -5,13 +5,17 @@
  * Rules kept here:
  *  - A block is a run of decoded instructions inside one physical page,
  *    ending at the first instruction that may change control flow or mode
- *    (OPF_END). Blocks are keyed by physical address and CS.D, so the same
- *    code reached through another mapping or CS base is decoded once.
+ *    (OPF_END). Blocks are keyed by physical address, CS.D and EIP, since
+ *    each decoded instruction carries its EIP.
  *  - A write to a physical page drops that page's blocks (the MMU calls
  *    code_page_written). Dropped blocks are freed only between blocks,
  *    since the one running may be among them.
  *  - External interrupts are taken between blocks; a block therefore
  *    never outlives an instruction that enables them (STI ends its block).
+ *  - A block may go on to a linked successor without cpu_run's checks
+ *    only if it ended in a near branch or fell through, and nothing set
+ *    stop_block; a link holds while c->link_gen stands still (see
+ *    block_next for what moves it).
  *  - Exceptions longjmp back to cpu_run, which delivers them with the
  *    double- and triple-fault rules of SDM vol. 3, 6.15 (table 6-5).
  */
@@ -23,13 +27,27 @@
 #define BLOCK_MAX 48
 #define HASH_BITS 14
 #define MAX_BLOCKS 100000
+#define LINKS 2
+
+/* A remembered successor: the block that ran after this one when it
+ * left with EIP = eip, valid while c->link_gen has not moved. */
+struct link {
+    struct block *to;
+    struct fast_entry *fe; /* the instruction fast-table entry of to's page */
+    uint64_t gen;
+    uint32_t eip;
+};
 
 struct block {
     uint64_t key;          /* physical address | CS.D << 63 */
+    uint32_t eip;          /* the EIP it was decoded for */
     struct block *hnext;   /* hash chain */
     struct block *pnext;   /* blocks of the same physical page */
     uint32_t bytes;        /* span of the block's code */
     uint32_t n;
+    bool chain;            /* ends in a near branch or falls through */
+    uint8_t victim;        /* the link slot to fill next */
+    struct link link[LINKS];
     struct insn insns[];
 };
 
@@ -94,6 +112,7 @@ void code_page_written(cpu_t *c, uint32_t paddr)
         bc->dead = b;
         bc->count--;
     }
+    blocks_unlink(c);  /* links may lead into the dropped blocks */
     c->stop_block = true;
 }
 
@@ -109,13 +128,22 @@ void blocks_flush_all(cpu_t *c)
             code_page_written(c, pn << 12);
 }
 
-static struct block *block_find(struct blockcache *bc, uint64_t key)
+static struct block *block_find(struct blockcache *bc, uint64_t key, uint32_t eip)
 {
     struct block *b;
     for (b = bc->hash[block_hash(key)]; b; b = b->hnext)
-        if (b->key == key)
+        if (b->key == key && b->eip == eip)
             return b;
     return NULL;
+}
+
+/* The last instruction decides whether a successor may follow without
+ * the checks between blocks: a near branch or a plain instruction (the
+ * block was cut at its size or the page end) changes neither CS, nor
+ * EFLAGS.IF/TF, nor the interrupt shadow, nor the mode. */
+static bool block_may_chain(unsigned last_flags)
+{
+    return !(last_flags & OPF_END) || (last_flags & OPF_BRANCH);
 }
 
 /* Decode ahead from c->eip to the end of the block. Returns NULL when not
@@ -128,6 +156,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     struct blockcache *bc = c->bc;
     bool csd = (c->seg[SR_CS].ar & AR_DB) != 0;
     uint32_t eip = c->eip, n = 0;
+    unsigned last_flags = 0;
     struct block *b;
     while (n < BLOCK_MAX) {
         struct fetch f = {.c = c, .eip = eip, .page = page, .page_lin = lin_page,
@@ -137,6 +166,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
             break;
         n++;
         eip += f.n;
+        last_flags = f.flags;
         if ((f.flags & OPF_END) || (!csd && eip > 0xFFFFu))
             break;
     }
@@ -144,12 +174,14 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
         return NULL;
     if (bc->count >= MAX_BLOCKS)
         blocks_flush_all(c);
-    b = malloc(sizeof *b + n * sizeof(struct insn));
+    b = calloc(1, sizeof *b + n * sizeof(struct insn));
     if (!b)
         return NULL;
     b->key = key;
+    b->eip = c->eip;
     b->n = n;
     b->bytes = eip - c->eip;
+    b->chain = block_may_chain(last_flags);
     memcpy(b->insns, tmp, n * sizeof(struct insn));
     b->hnext = bc->hash[block_hash(key)];
     bc->hash[block_hash(key)] = b;
@@ -159,45 +191,59 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     return b;
 }
 
+/* c->eip and c->next_eip for the instruction about to run, copied from
+ * its decoded form in one move (both pairs are adjacent: cpu.h). */
+static inline void insn_enter(cpu_t *c, const struct insn *i)
+{
+    _Static_assert(offsetof(cpu_t, next_eip) == offsetof(cpu_t, eip) + 4, "eip pair");
+    _Static_assert(offsetof(struct insn, next_eip) == offsetof(struct insn, eip) + 4,
+                   "eip pair");
+    memcpy((char *)c + offsetof(cpu_t, eip), (const char *)i + offsetof(struct insn, eip), 8);
+}
+
 /* With an instruction observer (-d insn, -trace insn): the same loop,
  * telling it of each instruction before it runs. Blocks stay whole, so
  * observing changes neither the TLB lookups nor the interrupt points. */
-static void run_insns_observed(cpu_t *c, const struct insn *i, uint32_t n, uint32_t ipmask)
+static void run_insns_observed(cpu_t *c, const struct insn *i, uint32_t n)
 {
     for (; n; n--, i++) {
+        insn_enter(c, i);
         c->on_insn(c, i);
-        c->next_eip = (c->eip + i->len) & ipmask;
         i->fn(c, i);
-        c->eip = c->next_eip;
         c->icount++;
         if (unlikely(c->stop_block))
             break;
     }
+    c->eip = c->next_eip;
 }
 
-static void run_insns(cpu_t *c, const struct insn *i, uint32_t n, uint32_t ipmask)
+/* n >= 1 instructions. Each handler finds c->eip (where a fault leaves
+ * it) and c->next_eip (which a branch overwrites) set; the last one's
+ * next_eip becomes c->eip. An instruction that sets stop_block (a write
+ * to code, a device raising INTR, a change of mode) is the last. */
+static void run_insns(cpu_t *c, const struct insn *i, uint32_t n)
 {
     if (unlikely(c->on_insn != NULL)) {
-        run_insns_observed(c, i, n, ipmask);
+        run_insns_observed(c, i, n);
         return;
     }
     for (; n; n--, i++) {
-        c->next_eip = (c->eip + i->len) & ipmask;
+        insn_enter(c, i);
         i->fn(c, i);
-        c->eip = c->next_eip;
         c->icount++;
         if (unlikely(c->stop_block))
             break;
     }
+    c->eip = c->next_eip;
 }
 
 /* One instruction decoded on the spot: code outside RAM, or crossing a
  * page boundary, or past what a cached block may cover. */
-static void run_uncached(cpu_t *c, uint32_t ipmask)
+static void run_uncached(cpu_t *c)
 {
     struct insn i;
     decode_insn(c, c->eip, &i);
-    run_insns(c, &i, 1, ipmask);
+    run_insns(c, &i, 1);
 }
 
 /* The code page for CS:EIP through the instruction TLB. */
@@ -212,23 +258,85 @@ static const uint8_t *code_page(cpu_t *c, uint32_t lin, uint32_t *phys)
     return mmu_fetch_page(c, lin, phys);
 }
 
-static void run_block(cpu_t *c, uint64_t budget)
+/* A successor not linked yet: found the way run_block would find it,
+ * through the instruction fast table (counted as the ITLB hit it is) and
+ * the hash, then remembered in a link. NULL sends the caller back to
+ * cpu_run, which takes the slow way (a TLB miss, a block to decode, code
+ * that is not cacheable). */
+static struct block *block_link(cpu_t *c, struct block *b, uint32_t eip)
+{
+    const struct segcache *cs = &c->seg[SR_CS];
+    uint32_t lin = cs->base + eip, phys;
+    struct fast_entry *fe = &c->fast[FAST_X][(lin >> 12) & (FAST_SIZE - 1)];
+    struct block *to;
+    struct link *l;
+    if (fe->tag != (lin & ~0xFFFu) || eip > cs->limit)
+        return NULL;
+    phys = (uint32_t)(fe->host - c->ram) + (lin & 0xFFFu);
+    to = block_find(c->bc, block_key(phys, (b->key >> 63) != 0), eip);
+    if (!to || (uint64_t)eip + to->bytes - 1 > cs->limit)
+        return NULL;
+    fe->hits++;
+    l = &b->link[b->victim];
+    b->victim = (uint8_t)((b->victim + 1) % LINKS);
+    *l = (struct link){.to = to, .fe = fe, .gen = c->link_gen, .eip = eip};
+    return to;
+}
+
+/* The block to run after b, which left with EIP = c->eip. A link is
+ * trusted while c->link_gen stands still: nothing since has dropped a
+ * block or an instruction fast-table entry (which a CR0/CR3/CR4 write, a
+ * TLB flush, INVLPG or a CPL change does) or changed CS. So the
+ * successor is still the decoded code at CS:EIP, on a page the
+ * instruction TLB still maps with the same rights, within CS's limit. */
+static inline struct block *block_next(cpu_t *c, struct block *b)
+{
+    uint32_t eip = c->eip;
+    for (unsigned k = 0; k < LINKS; k++) {
+        struct link *l = &b->link[k];
+        if (l->eip == eip && l->gen == c->link_gen) {
+            l->fe->hits++;  /* the ITLB hit code_page would have counted */
+            return l->to;
+        }
+    }
+    return block_link(c, b, eip);
+}
+
+/* Run b, then its successors while they are linked, the budget lasts and
+ * nothing asks for the checks between blocks (stop_block: an interrupt,
+ * a stop request, code written, a change of mode or CS). */
+static void run_chain(cpu_t *c, struct block *b, uint64_t end)
+{
+    for (;;) {
+        uint64_t left = end - c->icount;
+        if (b->n >= left) {
+            run_insns(c, b->insns, (uint32_t)left);
+            return;
+        }
+        run_insns(c, b->insns, b->n);
+        if (c->stop_block || !b->chain)
+            return;
+        b = block_next(c, b);
+        if (!b)
+            return;
+    }
+}
+
+static void run_block(cpu_t *c, uint64_t end)
 {
     const struct segcache *cs = &c->seg[SR_CS];
     bool csd = (cs->ar & AR_DB) != 0;
-    uint32_t ipmask = csd ? 0xFFFFFFFFu : 0xFFFFu;
     uint32_t lin = cs->base + c->eip, phys;
     const uint8_t *page;
     struct block *b;
-    uint32_t n;
 
     c->stop_block = false;
     if (c->eip > cs->limit || (page = code_page(c, lin, &phys)) == NULL) {
-        run_uncached(c, ipmask);
+        run_uncached(c);
         return;
     }
     phys += lin & 0xFFFu;
-    b = block_find(c->bc, block_key(phys, csd));
+    b = block_find(c->bc, block_key(phys, csd), c->eip);
     if (!b) {
         page = mmu_fetch_page(c, lin, &phys);  /* stops fast writes to the page */
         phys += lin & 0xFFFu;
@@ -236,11 +344,10 @@ static void run_block(cpu_t *c, uint64_t budget)
                  : NULL;
     }
     if (!b || (uint64_t)c->eip + b->bytes - 1 > cs->limit) {
-        run_uncached(c, ipmask);
+        run_uncached(c);
         return;
     }
-    n = b->n < budget ? b->n : (uint32_t)budget;
-    run_insns(c, b->insns, n, ipmask);
+    run_chain(c, b, end);
 }
 
 void cpu_raise(cpu_t *c, unsigned vec, uint32_t err)
@@ -315,7 +422,7 @@ static void run_one_step(cpu_t *c)
     uint64_t events = c->stats.interrupts + c->stats.exceptions;
     c->inhibit_irq = c->ss_shadow = c->db_pending = false;
     c->eflags &= ~FL_RF;
-    run_block(c, 1);
+    run_block(c, c->icount + 1);
     /* INT n, INT3 and INTO clear TF on the way into their handler: no
      * single-step trap follows them. */
     if (!trap || c->exc_stopped || c->stats.interrupts + c->stats.exceptions != events)
@@ -354,7 +461,7 @@ enum cpu_exit cpu_run(cpu_t *c, uint64_t max_insns)
             run_one_step(c);
             continue;
         }
-        run_block(c, end - c->icount);
+        run_block(c, end);
     }
     return CPU_EXIT_LIMIT;
 }
@@ -380,6 +487,8 @@ static void seg_set(cpu_t *c, int sr, uint16_t sel, uint32_t base, uint32_t limi
     s->limit = limit;
     s->ar = ar;
     seg_refresh_bounds(s, sr == SR_CS);
+    if (sr == SR_CS)
+        blocks_unlink(c);
 }
 
 /* Power-on state (SDM vol. 3, 9.1.1, table 9-1). */

@@ -164,6 +164,7 @@ static void enter_code(cpu_t *c, const struct segcache *cs, unsigned cpl, uint32
     *s = *cs;
     s->sel = (uint16_t)((cs->sel & 0xFFFCu) | cpl);
     seg_refresh_bounds(s, true);
+    blocks_unlink(c);
     c->next_eip = eip;
     c->stop_block = true;
     if (cpl != c->cpl) {

@@ -185,6 +185,8 @@ static void fast_fold(cpu_t *c, unsigned kind, struct fast_entry *fe)
 
 static void fast_drop(cpu_t *c, unsigned kind, struct fast_entry *fe)
 {
+    if (kind == FAST_X && fe->tag != FAST_INVALID)
+        blocks_unlink(c);  /* links between blocks rely on this entry */
     fast_fold(c, kind, fe);
     fe->tag = FAST_INVALID;
     fe->host = NULL;

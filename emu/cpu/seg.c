@@ -126,10 +126,12 @@ void seg_load_real(cpu_t *c, int sr, uint16_t sel)
     struct segcache *s = &c->seg[sr];
     s->sel = sel;
     s->base = (uint32_t)sel << 4;
-    if (sr == SR_CS)
+    if (sr == SR_CS) {
         s->ar |= AR_P;
-    else
+        blocks_unlink(c);
+    } else {
         s->ar = (s->ar & ~AR_TYPE) | AR_P | AR_S | AR_RW | AR_ACCESSED;
+    }
     seg_refresh_bounds(s, sr == SR_CS);
 }
 
