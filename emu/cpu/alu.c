@@ -52,7 +52,8 @@ static inline void alu_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
                              uint32_t a, uint32_t b, unsigned cin)
 {
     lf_set(c, alu_lf[op], size, res, a, b);
-    c->lf.cf = (uint8_t)cin;
+    if (op == OP_ADC || op == OP_SBB)
+        c->lf.cf = (uint8_t)cin;
 }
 
 /* A memory destination: the access costs more than a switch on the
@@ -180,8 +181,8 @@ static inline void unary_flags(cpu_t *c, unsigned op, unsigned size, uint32_t re
         lf_set(c, op == U_INC ? LF_INC : LF_DEC, size, res, a, 1);
         c->lf.cf = (uint8_t)old_cf;
         break;
-    case U_NEG:
-        lf_set(c, LF_NEG, size, res, 0, a);
+    case U_NEG:  /* 0 - a, as SUB computes it (SDM vol. 2, NEG) */
+        lf_set(c, LF_SUB, size, res, 0, a);
         break;
     default:
         break;

@@ -96,19 +96,35 @@ static void bsf(cpu_t *c, const struct insn *i) { bit_scan(c, i, false); }
 static void bsr(cpu_t *c, const struct insn *i) { bit_scan(c, i, true); }
 
 /* 0F 90-9F: the ModRM reg field is ignored. */
-static void setcc(cpu_t *c, const struct insn *i)
+static inline void setcc(cpu_t *c, const struct insn *i, unsigned cc)
 {
-    rm_write(c, i, 1, cpu_cond(c, i->op & 0xF));
+    rm_write(c, i, 1, cpu_cond(c, cc));
 }
 
 /* 0F 40-4F: the source is read, and may fault, whatever the condition. */
-static void cmovcc(cpu_t *c, const struct insn *i)
+static inline void cmovcc(cpu_t *c, const struct insn *i, unsigned cc)
 {
     unsigned size = opsize(i);
     uint32_t src = rm_read(c, i, size);
-    if (cpu_cond(c, i->op & 0xF))
+    if (cpu_cond(c, cc))
         reg_set(c, i->reg, size, src);
 }
+
+/* One handler per condition (the opcode's low nibble), so that cpu_cond
+ * folds to that condition's test. */
+#define CC_OPS(cc)                                                              \
+    static void setcc_##cc(cpu_t *c, const struct insn *i) { setcc(c, i, cc); } \
+    static void cmovcc_##cc(cpu_t *c, const struct insn *i) { cmovcc(c, i, cc); }
+CC_OPS(0) CC_OPS(1) CC_OPS(2) CC_OPS(3) CC_OPS(4) CC_OPS(5) CC_OPS(6) CC_OPS(7)
+CC_OPS(8) CC_OPS(9) CC_OPS(10) CC_OPS(11) CC_OPS(12) CC_OPS(13) CC_OPS(14) CC_OPS(15)
+static const insn_fn setcc_handlers[16] = {
+    setcc_0, setcc_1, setcc_2, setcc_3, setcc_4, setcc_5, setcc_6, setcc_7,
+    setcc_8, setcc_9, setcc_10, setcc_11, setcc_12, setcc_13, setcc_14, setcc_15,
+};
+static const insn_fn cmovcc_handlers[16] = {
+    cmovcc_0, cmovcc_1, cmovcc_2, cmovcc_3, cmovcc_4, cmovcc_5, cmovcc_6, cmovcc_7,
+    cmovcc_8, cmovcc_9, cmovcc_10, cmovcc_11, cmovcc_12, cmovcc_13, cmovcc_14, cmovcc_15,
+};
 
 /* 0F C8+r. With a 16-bit operand the SDM leaves the result undefined;
  * real CPUs give 0 in the low 16 bits, which we copy (QEMU instead
@@ -135,8 +151,8 @@ void bits_ops_init(void)
     op_def(0x1BC, OPF_MODRM, bsf);
     op_def(0x1BD, OPF_MODRM, bsr);
     for (unsigned cc = 0; cc < 16; cc++) {
-        op_def(0x190 + cc, OPF_MODRM, setcc);
-        op_def(0x140 + cc, OPF_MODRM, cmovcc);
+        op_def(0x190 + cc, OPF_MODRM, setcc_handlers[cc]);
+        op_def(0x140 + cc, OPF_MODRM, cmovcc_handlers[cc]);
     }
     for (unsigned r = 0; r < 8; r++)
         op_def(0x1C8 + r, 0, bswap);

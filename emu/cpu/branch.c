@@ -23,12 +23,21 @@ static inline uint32_t near_target(cpu_t *c, const struct insn *i, uint32_t targ
     return target;
 }
 
-/* 70-7F and 0F 80-8F: the condition is the opcode's low nibble. */
-static void jcc(cpu_t *c, const struct insn *i)
+/* 70-7F and 0F 80-8F: the condition is the opcode's low nibble, fixed
+ * per handler so that cpu_cond folds to the test of that condition. */
+static inline void jcc(cpu_t *c, const struct insn *i, unsigned cc)
 {
-    if (cpu_cond(c, i->op & 15))
+    if (cpu_cond(c, cc))
         c->next_eip = near_target(c, i, c->next_eip + i->imm);
 }
+
+#define JCC(cc) static void jcc_##cc(cpu_t *c, const struct insn *i) { jcc(c, i, cc); }
+JCC(0) JCC(1) JCC(2) JCC(3) JCC(4) JCC(5) JCC(6) JCC(7)
+JCC(8) JCC(9) JCC(10) JCC(11) JCC(12) JCC(13) JCC(14) JCC(15)
+static const insn_fn jcc_handlers[16] = {
+    jcc_0, jcc_1, jcc_2, jcc_3, jcc_4, jcc_5, jcc_6, jcc_7,
+    jcc_8, jcc_9, jcc_10, jcc_11, jcc_12, jcc_13, jcc_14, jcc_15,
+};
 
 static void jmp_rel(cpu_t *c, const struct insn *i)
 {
@@ -135,8 +144,8 @@ void branch_ops_init(void)
 {
     unsigned cc;
     for (cc = 0; cc < 16; cc++) {
-        op_def(0x70 + cc, OPF_IMM_BS | OPF_END | OPF_BRANCH, jcc);
-        op_def(0x180 + cc, OPF_IMM_Z | OPF_END | OPF_BRANCH, jcc);
+        op_def(0x70 + cc, OPF_IMM_BS | OPF_END | OPF_BRANCH, jcc_handlers[cc]);
+        op_def(0x180 + cc, OPF_IMM_Z | OPF_END | OPF_BRANCH, jcc_handlers[cc]);
     }
     op_def(0xEB, OPF_IMM_BS | OPF_END | OPF_BRANCH, jmp_rel);
     op_def(0xE9, OPF_IMM_Z | OPF_END | OPF_BRANCH, jmp_rel);

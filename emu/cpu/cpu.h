@@ -250,19 +250,33 @@ struct insn {
 #define REP_Z 1
 #define REP_NZ 2
 
-/* Lazy arithmetic flags (flags.c). */
+/* Lazy arithmetic flags (flags.c). Results and operands are kept
+ * sign-extended from the operation's size to 32 bits, which keeps every
+ * comparison among them true to the original size: ZF is res == 0, SF
+ * bit 31, CF of a subtraction op1 < op2 unsigned, SF != OF op1 < op2
+ * signed, OF of an addition bit 31 of (op1 ^ res) & (op2 ^ res). So no
+ * flag needs the size, and the common conditions are one compare. */
 enum lf_op {
     LF_NONE,  /* flags live in c->eflags */
-    LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC, LF_NEG,
-    LF_SHL, LF_SHR, LF_SAR, LF_MUL, LF_IMUL
+    LF_ADD, LF_ADC, LF_SUB, LF_SBB, /* CMP and NEG are LF_SUB (NEG: 0 - x) */
+    LF_INC, LF_DEC,  /* as ADD/SUB of 1, CF kept in lf.cf */
+    LF_LOGIC,        /* CF = OF = AF = 0 */
+    LF_CFOF          /* CF and OF given in lf.cf, lf.of; AF = 0 (shifts, MUL) */
 };
 struct lazyflags {
-    uint32_t res, op1, op2;
+    uint32_t res, op1, op2;  /* sign-extended to 32 bits; operands for ADD..DEC */
     uint8_t op;    /* enum lf_op */
-    uint8_t size;  /* 1, 2 or 4 bytes */
-    uint8_t cf;    /* carry in (ADC/SBB), saved CF (INC/DEC), last bit out (shifts) */
-    uint8_t of;    /* overflow for SHL/SHR/SAR and MUL/IMUL */
+    uint8_t cf;    /* carry in (ADC/SBB), kept CF (INC/DEC), CF (LF_CFOF) */
+    uint8_t of;    /* OF (LF_CFOF) */
 };
+static inline uint32_t lf_sext(uint32_t v, unsigned size)
+{
+    if (size == 1)
+        return (uint32_t)(int32_t)(int8_t)v;
+    if (size == 2)
+        return (uint32_t)(int32_t)(int16_t)v;
+    return v;
+}
 
 enum cpu_exit {
     CPU_EXIT_LIMIT,   /* ran the instruction budget */
@@ -419,20 +433,93 @@ void system_ops_init(void);  /* system.c: CR/DR/MSR, CPUID, RDTSC, HLT, CLI/STI,
 uint32_t cpu_eflags(cpu_t *c);  /* the whole EFLAGS value */
 /* Write EFLAGS bits in mask (callers apply IOPL/CPL rules first). */
 void cpu_set_eflags(cpu_t *c, uint32_t value, uint32_t mask);
-bool cpu_cond(cpu_t *c, unsigned cc); /* Jcc condition 0-15 */
-bool cpu_cf(cpu_t *c);
-/* Record a result whose flags are computed later. */
+/* Jcc condition 0-15, any producer: the slow way. */
+bool cpu_cond_slow(cpu_t *c, unsigned cc);
+bool cpu_cf_slow(cpu_t *c);
+/* Record a result whose flags are computed later; res and the operands
+ * as the operation's size has them (bits above it are ignored). */
 static inline void lf_set(cpu_t *c, enum lf_op op, unsigned size,
                           uint32_t res, uint32_t op1, uint32_t op2)
 {
     c->lf.op = (uint8_t)op;
-    c->lf.size = (uint8_t)size;
-    c->lf.res = res;
-    c->lf.op1 = op1;
-    c->lf.op2 = op2;
+    c->lf.res = lf_sext(res, size);
+    if (op != LF_LOGIC && op != LF_CFOF) {
+        c->lf.op1 = lf_sext(op1, size);
+        c->lf.op2 = lf_sext(op2, size);
+    }
 }
 /* Make the arithmetic flags concrete in c->eflags, then change some. */
 void lf_materialize(cpu_t *c);
+
+/* CF, the common producers inline (INC/DEC keep it, ADC/SBB add it). */
+static inline bool cpu_cf(cpu_t *c)
+{
+    const struct lazyflags *f = &c->lf;
+    switch (f->op) {
+    case LF_SUB: return f->op1 < f->op2;
+    case LF_ADD: return f->res < f->op1;
+    case LF_LOGIC: return false;
+    case LF_INC: case LF_DEC: case LF_CFOF: return f->cf;
+    default: return cpu_cf_slow(c);
+    }
+}
+
+/* A condition; with cc a constant (the handlers specialised per
+ * condition) this folds to a compare or two for the usual producers:
+ * ZF and SF from the result of anything, the rest after CMP/SUB (the
+ * operands' order) or a logical operation (CF = OF = 0). */
+static inline bool cpu_cond(cpu_t *c, unsigned cc)
+{
+    const struct lazyflags *f = &c->lf;
+    bool r;
+    switch (cc >> 1) {
+    case 2:  /* E: ZF */
+        if (unlikely(f->op == LF_NONE))
+            return cpu_cond_slow(c, cc);
+        r = f->res == 0;
+        break;
+    case 4:  /* S: SF */
+        if (unlikely(f->op == LF_NONE))
+            return cpu_cond_slow(c, cc);
+        r = (int32_t)f->res < 0;
+        break;
+    case 1:  /* B: CF */
+        if (f->op == LF_SUB)
+            r = f->op1 < f->op2;
+        else if (f->op == LF_LOGIC)
+            r = false;
+        else
+            return cpu_cond_slow(c, cc);
+        break;
+    case 3:  /* BE: CF or ZF */
+        if (f->op == LF_SUB)
+            r = f->op1 <= f->op2;
+        else if (f->op == LF_LOGIC)
+            r = f->res == 0;
+        else
+            return cpu_cond_slow(c, cc);
+        break;
+    case 6:  /* L: SF != OF */
+        if (f->op == LF_SUB)
+            r = (int32_t)f->op1 < (int32_t)f->op2;
+        else if (f->op == LF_LOGIC)
+            r = (int32_t)f->res < 0;
+        else
+            return cpu_cond_slow(c, cc);
+        break;
+    case 7:  /* LE: ZF or SF != OF */
+        if (f->op == LF_SUB)
+            r = (int32_t)f->op1 <= (int32_t)f->op2;
+        else if (f->op == LF_LOGIC)
+            r = (int32_t)f->res <= 0;
+        else
+            return cpu_cond_slow(c, cc);
+        break;
+    default: /* O, P */
+        return cpu_cond_slow(c, cc);
+    }
+    return r ^ (cc & 1);
+}
 
 /* ---- segmentation and protection (seg.c) ---- */
 void seg_refresh_bounds(struct segcache *s, bool is_code);

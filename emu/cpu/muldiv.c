@@ -4,7 +4,7 @@
  * Rules kept here:
  *  - The source is read (and may fault) before anything changes; #DE is
  *    raised before any register changes.
- *  - MUL/IMUL record the low half of the product with LF_MUL/LF_IMUL and
+ *  - MUL/IMUL record the low half of the product with LF_CFOF and
  *    CF = OF = "the high half is significant" (SDM vol. 2, MUL, IMUL).
  *  - DIV/IDIV leave every flag as it was (the SDM leaves them undefined;
  *    QEMU does not touch them either).
@@ -50,7 +50,7 @@ static inline void mul_acc(cpu_t *c, const struct insn *i, unsigned size)
     uint64_t p = (uint64_t)rm_read(c, i, size) * reg_get(c, EAX, size);
     uint32_t low = (uint32_t)p & size_mask(size), high = (uint32_t)(p >> bits);
     acc_set(c, size, low, high);
-    lf_set(c, LF_MUL, size, low, 0, 0);
+    lf_set(c, LF_CFOF, size, low, 0, 0);
     c->lf.cf = c->lf.of = high != 0;
 }
 
@@ -61,7 +61,7 @@ static inline void imul_acc(cpu_t *c, const struct insn *i, unsigned size)
                 sign_extend(reg_get(c, EAX, size), bits);
     uint32_t low = (uint32_t)p & size_mask(size), high = (uint32_t)((uint64_t)p >> bits);
     acc_set(c, size, low, high);
-    lf_set(c, LF_IMUL, size, low, 0, 0);
+    lf_set(c, LF_CFOF, size, low, 0, 0);
     c->lf.cf = c->lf.of = p != sign_extend(low, bits);
 }
 
@@ -98,7 +98,7 @@ static inline void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, ui
     int64_t p = sign_extend(rm_read(c, i, size), bits) * sign_extend(b, bits);
     uint32_t low = (uint32_t)p & size_mask(size);
     reg_set(c, i->reg, size, low);
-    lf_set(c, LF_IMUL, size, low, 0, 0);
+    lf_set(c, LF_CFOF, size, low, 0, 0);
     c->lf.cf = c->lf.of = p != sign_extend(low, bits);
 }
 

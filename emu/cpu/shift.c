@@ -9,7 +9,7 @@
  *  - A memory operand is read and written back even when the count is 0,
  *    as hardware (a load and a store micro-op) and QEMU do, so the write
  *    may fault; the flags are recorded only after that write.
- *  - Shifts record LF_SHL/LF_SHR/LF_SAR with lf.cf and lf.of; rotates
+ *  - Shifts record LF_CFOF with lf.cf and lf.of; rotates
  *    change only CF and OF, in c->eflags after lf_materialize.
  *  - OF is defined for a count of 1 only; for larger counts we give the
  *    value QEMU (and so Unicorn) computes, noted at each operation.
@@ -102,8 +102,7 @@ static inline void shift_flags(cpu_t *c, unsigned kind, unsigned size, uint32_t 
     if (!o.flags)
         return;
     if (kind >= K_SHL) {
-        lf_set(c, kind == K_SAR ? LF_SAR : kind == K_SHR ? LF_SHR : LF_SHL,
-               size, o.res, a, n);
+        lf_set(c, LF_CFOF, size, o.res, a, n);
         c->lf.cf = o.cf;
         c->lf.of = o.of;
         return;
@@ -211,7 +210,7 @@ static inline void double_shift_insn(cpu_t *c, const struct insn *i, bool right,
         mem_write(c, i->seg, off, size, o.res);
     }
     if (n) {
-        lf_set(c, right ? LF_SHR : LF_SHL, size, o.res, a, n);
+        lf_set(c, LF_CFOF, size, o.res, a, n);
         c->lf.cf = o.cf;
         c->lf.of = o.of;
     }
