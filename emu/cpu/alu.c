@@ -3,10 +3,10 @@
  * BCD adjustments DAA DAS AAA AAS AAM AAD.
  *
  * Rules kept here:
- *  - One generic body per operand form, parameterised by operation and
- *    size; the macros below stamp out a handler per (operation, form,
- *    byte/word-or-dword) so the operation is a constant in each and the
- *    per-execution switch folds away.
+ *  - One generic body per operand form, parameterised by operation,
+ *    size and register-or-memory; the macros below stamp out a handler
+ *    per combination (DEF_FORMS), and the decoder picks the one that
+ *    fits, so nothing but the operands is looked at when it runs.
  *  - Read every operand first; a memory destination is written before
  *    the flags are recorded, so a faulting write leaves the flags alone.
  *  - Flags are recorded lazily (lf_set); only the BCD instructions touch
@@ -56,35 +56,20 @@ static inline void alu_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
         c->lf.cf = (uint8_t)cin;
 }
 
-/* A memory destination: the access costs more than a switch on the
- * operation, so one out-of-line copy serves every operation and size. */
-static __attribute__((noinline)) void alu_mem(cpu_t *c, const struct insn *i,
-                                              unsigned op, unsigned size, uint32_t b)
-{
-    unsigned cin = alu_carry_in(c, op);
-    uint32_t off = ea(c, i);
-    uint32_t a = mem_read(c, i->seg, off, size);
-    uint32_t res = alu_result(op, a, b, cin) & size_mask(size);
-    if (alu_writes(op))
-        mem_write(c, i->seg, off, size, res);
-    alu_flags(c, op, size, res, a, b, cin);
-}
-
 /* r/m OP= b, for the 00/01, 80-83, 84/85 and F6/F7 /0 forms. */
 static inline void alu_rm(cpu_t *c, const struct insn *i, unsigned op,
-                          unsigned size, uint32_t b)
+                          unsigned size, bool mem, uint32_t b)
 {
-    unsigned cin;
-    uint32_t a, res;
-    if (i->mod != 3) {
-        alu_mem(c, i, op, size, b);
-        return;
+    unsigned cin = alu_carry_in(c, op);
+    uint32_t off = mem ? ea(c, i) : 0;
+    uint32_t a = mem ? mem_read(c, i->seg, off, size) : reg_get(c, i->rm, size);
+    uint32_t res = alu_result(op, a, b, cin);
+    if (alu_writes(op)) {
+        if (mem)
+            mem_write(c, i->seg, off, size, res);
+        else
+            reg_set(c, i->rm, size, res);
     }
-    cin = alu_carry_in(c, op);
-    a = reg_get(c, i->rm, size);
-    res = alu_result(op, a, b, cin) & size_mask(size);
-    if (alu_writes(op))
-        reg_set(c, i->rm, size, res);
     alu_flags(c, op, size, res, a, b, cin);
 }
 
@@ -93,50 +78,54 @@ static inline void alu_reg(cpu_t *c, unsigned r, unsigned op, unsigned size, uin
 {
     unsigned cin = alu_carry_in(c, op);
     uint32_t a = reg_get(c, r, size);
-    uint32_t res = alu_result(op, a, b, cin) & size_mask(size);
+    uint32_t res = alu_result(op, a, b, cin);
     if (alu_writes(op))
         reg_set(c, r, size, res);
     alu_flags(c, op, size, res, a, b, cin);
 }
 
-static inline void form_rm_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size)
+/* The four operand forms, each a body for DEF_FORMS (cpu.h): the
+ * operation, the size and whether r/m is memory are constants in every
+ * handler stamped out below, so nothing is decided at run time but the
+ * operands. */
+static inline void form_rm_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                               bool mem)
 {
-    alu_rm(c, i, op, size, reg_get(c, i->reg, size));
+    alu_rm(c, i, op, size, mem, reg_get(c, i->reg, size));
 }
 
-static inline void form_reg_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size)
+static inline void form_reg_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                               bool mem)
 {
-    alu_reg(c, i->reg, op, size, rm_read(c, i, size));
+    alu_reg(c, i->reg, op, size, rm_get(c, i, size, mem));
 }
 
-static inline void form_acc_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size)
+static inline void form_acc_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                                bool mem)
 {
+    (void)mem;
     alu_reg(c, EAX, op, size, i->imm & size_mask(size));
 }
 
-static inline void form_rm_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size)
+static inline void form_rm_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                               bool mem)
 {
-    alu_rm(c, i, op, size, i->imm & size_mask(size));
+    alu_rm(c, i, op, size, mem, i->imm & size_mask(size));
 }
 
-/* name_b: 8-bit form; name_v: 16- or 32-bit by operand size. */
-#define SIZED(name, form, op)                                           \
-    static void name##_b(cpu_t *c, const struct insn *i) { form(c, i, op, 1); } \
-    static void name##_v(cpu_t *c, const struct insn *i)                \
-    {                                                                   \
-        if (i->o32)                                                     \
-            form(c, i, op, 4);                                          \
-        else                                                            \
-            form(c, i, op, 2);                                          \
-    }
+/* name_b_forms: the 8-bit form; name_v_forms: 16- or 32-bit. */
+#define SIZED(name, form, op)        \
+    DEF_FORMS_B(name##_b, form, op)  \
+    DEF_FORMS(name##_v, form, op)
 #define ALU_FORMS(name, op)                     \
     SIZED(name##_rm_reg, form_rm_reg, op)       \
     SIZED(name##_reg_rm, form_reg_rm, op)       \
     SIZED(name##_acc_imm, form_acc_imm, op)     \
     SIZED(name##_rm_imm, form_rm_imm, op)
 #define ALU_ROW(name)                                                   \
-    { name##_rm_reg_b, name##_rm_reg_v, name##_reg_rm_b, name##_reg_rm_v, \
-      name##_acc_imm_b, name##_acc_imm_v, name##_rm_imm_b, name##_rm_imm_v }
+    { name##_rm_reg_b_forms, name##_rm_reg_v_forms, name##_reg_rm_b_forms, \
+      name##_reg_rm_v_forms, name##_acc_imm_b_forms, name##_acc_imm_v_forms, \
+      name##_rm_imm_b_forms, name##_rm_imm_v_forms }
 
 ALU_FORMS(add, OP_ADD)
 ALU_FORMS(or, OP_OR)
@@ -152,7 +141,7 @@ SIZED(test_rm_imm, form_rm_imm, OP_TEST)
 
 /* Indexed by operation, then: 8-bit and wider forms of r/m,reg;
  * reg,r/m; acc,imm; group 80-83 r/m,imm. */
-static const insn_fn alu_handlers[8][8] = {
+static const insn_fn *const alu_handlers[8][8] = {
     ALU_ROW(add), ALU_ROW(or), ALU_ROW(adc), ALU_ROW(sbb),
     ALU_ROW(and), ALU_ROW(sub), ALU_ROW(xor), ALU_ROW(cmp),
 };
@@ -189,29 +178,28 @@ static inline void unary_flags(cpu_t *c, unsigned op, unsigned size, uint32_t re
     }
 }
 
-static inline void unary_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size)
+static inline void unary_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                            bool mem)
 {
     unsigned old_cf = op <= U_DEC ? cpu_cf(c) : 0;
-    uint32_t a, res;
-    if (i->mod == 3) {
-        a = reg_get(c, i->rm, size);
-        res = unary_result(op, a) & size_mask(size);
-        reg_set(c, i->rm, size, res);
-    } else {
-        uint32_t off = ea(c, i);
-        a = mem_read(c, i->seg, off, size);
-        res = unary_result(op, a) & size_mask(size);
+    uint32_t off = mem ? ea(c, i) : 0;
+    uint32_t a = mem ? mem_read(c, i->seg, off, size) : reg_get(c, i->rm, size);
+    uint32_t res = unary_result(op, a);
+    if (mem)
         mem_write(c, i->seg, off, size, res);
-    }
+    else
+        reg_set(c, i->rm, size, res);
     unary_flags(c, op, size, res, a, old_cf);
 }
 
 /* 40+r INC r16/32, 48+r DEC r16/32 */
-static inline void incdec_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size)
+static inline void incdec_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                              bool mem)
 {
     unsigned r = i->op & 7, old_cf = cpu_cf(c);
     uint32_t a = reg_get(c, r, size);
-    uint32_t res = unary_result(op, a) & size_mask(size);
+    uint32_t res = unary_result(op, a);
+    (void)mem;
     reg_set(c, r, size, res);
     unary_flags(c, op, size, res, a, old_cf);
 }
@@ -220,22 +208,8 @@ SIZED(inc_rm, unary_rm, U_INC)
 SIZED(dec_rm, unary_rm, U_DEC)
 SIZED(neg_rm, unary_rm, U_NEG)
 SIZED(not_rm, unary_rm, U_NOT)
-
-static void inc_reg(cpu_t *c, const struct insn *i)
-{
-    if (i->o32)
-        incdec_reg(c, i, U_INC, 4);
-    else
-        incdec_reg(c, i, U_INC, 2);
-}
-
-static void dec_reg(cpu_t *c, const struct insn *i)
-{
-    if (i->o32)
-        incdec_reg(c, i, U_DEC, 4);
-    else
-        incdec_reg(c, i, U_DEC, 2);
-}
+DEF_FORMS(inc_reg, incdec_reg, U_INC)
+DEF_FORMS(dec_reg, incdec_reg, U_DEC)
 
 /* ---- BCD adjustments (SDM vol. 2, DAA DAS AAA AAS AAM AAD) ---- */
 
@@ -334,44 +308,44 @@ static void aad(cpu_t *c, const struct insn *i)
 void alu_ops_init(void)
 {
     for (unsigned op = OP_ADD; op <= OP_CMP; op++) {
-        const insn_fn *h = alu_handlers[op];
+        const insn_fn *const *h = alu_handlers[op];
         unsigned base = op << 3;
         unsigned lock = alu_writes(op) ? OPF_LOCK : 0;
-        op_def(base + 0, OPF_MODRM | lock, h[0]);
-        op_def(base + 1, OPF_MODRM | lock, h[1]);
-        op_def(base + 2, OPF_MODRM, h[2]);
-        op_def(base + 3, OPF_MODRM, h[3]);
-        op_def(base + 4, OPF_IMM_B, h[4]);
-        op_def(base + 5, OPF_IMM_Z, h[5]);
-        op_def_grp(0x80, op, OPF_MODRM | OPF_IMM_B | lock, h[6]);
-        op_def_grp(0x81, op, OPF_MODRM | OPF_IMM_Z | lock, h[7]);
+        op_def_forms(base + 0, OPF_MODRM | lock, h[0]);
+        op_def_forms(base + 1, OPF_MODRM | lock, h[1]);
+        op_def_forms(base + 2, OPF_MODRM, h[2]);
+        op_def_forms(base + 3, OPF_MODRM, h[3]);
+        op_def_forms(base + 4, OPF_IMM_B, h[4]);
+        op_def_forms(base + 5, OPF_IMM_Z, h[5]);
+        op_def_grp_forms(0x80, op, OPF_MODRM | OPF_IMM_B | lock, h[6]);
+        op_def_grp_forms(0x81, op, OPF_MODRM | OPF_IMM_Z | lock, h[7]);
         /* 82 is an alias of 80, valid outside 64-bit mode */
-        op_def_grp(0x82, op, OPF_MODRM | OPF_IMM_B | lock, h[6]);
-        op_def_grp(0x83, op, OPF_MODRM | OPF_IMM_BS | lock, h[7]);
+        op_def_grp_forms(0x82, op, OPF_MODRM | OPF_IMM_B | lock, h[6]);
+        op_def_grp_forms(0x83, op, OPF_MODRM | OPF_IMM_BS | lock, h[7]);
     }
 
-    op_def(0x84, OPF_MODRM, test_rm_reg_b);
-    op_def(0x85, OPF_MODRM, test_rm_reg_v);
-    op_def(0xA8, OPF_IMM_B, test_acc_imm_b);
-    op_def(0xA9, OPF_IMM_Z, test_acc_imm_v);
+    op_def_forms(0x84, OPF_MODRM, test_rm_reg_b_forms);
+    op_def_forms(0x85, OPF_MODRM, test_rm_reg_v_forms);
+    op_def_forms(0xA8, OPF_IMM_B, test_acc_imm_b_forms);
+    op_def_forms(0xA9, OPF_IMM_Z, test_acc_imm_v_forms);
     /* F6/F7 /1 is an undocumented alias of /0 (TEST) */
     for (unsigned r = 0; r < 2; r++) {
-        op_def_grp(0xF6, r, OPF_MODRM | OPF_IMM_B, test_rm_imm_b);
-        op_def_grp(0xF7, r, OPF_MODRM | OPF_IMM_Z, test_rm_imm_v);
+        op_def_grp_forms(0xF6, r, OPF_MODRM | OPF_IMM_B, test_rm_imm_b_forms);
+        op_def_grp_forms(0xF7, r, OPF_MODRM | OPF_IMM_Z, test_rm_imm_v_forms);
     }
-    op_def_grp(0xF6, 2, OPF_MODRM | OPF_LOCK, not_rm_b);
-    op_def_grp(0xF7, 2, OPF_MODRM | OPF_LOCK, not_rm_v);
-    op_def_grp(0xF6, 3, OPF_MODRM | OPF_LOCK, neg_rm_b);
-    op_def_grp(0xF7, 3, OPF_MODRM | OPF_LOCK, neg_rm_v);
+    op_def_grp_forms(0xF6, 2, OPF_MODRM | OPF_LOCK, not_rm_b_forms);
+    op_def_grp_forms(0xF7, 2, OPF_MODRM | OPF_LOCK, not_rm_v_forms);
+    op_def_grp_forms(0xF6, 3, OPF_MODRM | OPF_LOCK, neg_rm_b_forms);
+    op_def_grp_forms(0xF7, 3, OPF_MODRM | OPF_LOCK, neg_rm_v_forms);
 
     for (unsigned r = 0; r < 8; r++) {
-        op_def(0x40 + r, 0, inc_reg);
-        op_def(0x48 + r, 0, dec_reg);
+        op_def_forms(0x40 + r, 0, inc_reg_forms);
+        op_def_forms(0x48 + r, 0, dec_reg_forms);
     }
-    op_def_grp(0xFE, 0, OPF_MODRM | OPF_LOCK, inc_rm_b);
-    op_def_grp(0xFE, 1, OPF_MODRM | OPF_LOCK, dec_rm_b);
-    op_def_grp(0xFF, 0, OPF_MODRM | OPF_LOCK, inc_rm_v);
-    op_def_grp(0xFF, 1, OPF_MODRM | OPF_LOCK, dec_rm_v);
+    op_def_grp_forms(0xFE, 0, OPF_MODRM | OPF_LOCK, inc_rm_b_forms);
+    op_def_grp_forms(0xFE, 1, OPF_MODRM | OPF_LOCK, dec_rm_b_forms);
+    op_def_grp_forms(0xFF, 0, OPF_MODRM | OPF_LOCK, inc_rm_v_forms);
+    op_def_grp_forms(0xFF, 1, OPF_MODRM | OPF_LOCK, dec_rm_v_forms);
 
     op_def(0x27, 0, daa);
     op_def(0x2F, 0, das);

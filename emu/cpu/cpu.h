@@ -415,6 +415,27 @@ unsigned decode_insn(cpu_t *c, uint32_t eip, struct insn *i);
 void op_def(unsigned opcode, unsigned flags, insn_fn fn);
 /* For opcodes whose ModRM reg field selects the operation. */
 void op_def_grp(unsigned opcode, unsigned reg, unsigned flags, insn_fn fn);
+/* Handlers specialised by operand form, so that they do not decide it
+ * again each time they run: the decoder picks one of four by whether
+ * the r/m operand is memory (mod != 3, or a moffs) and by the operand
+ * size. An 8-bit instruction gives its two handlers twice. The array
+ * must outlive the decoder (static). */
+enum { FORM_R16, FORM_R32, FORM_M16, FORM_M32, FORMS };
+void op_def_forms(unsigned opcode, unsigned flags, const insn_fn *forms);
+void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags, const insn_fn *forms);
+/* Stamp out the forms of one body(c, i, arg, size, mem): `arg` is the
+ * body's own parameter (an operation, a kind), size and mem constants,
+ * so every test of them folds away in each copy. */
+#define DEF_FORMS(name, body, arg)                                                      \
+    static void name##_r16(cpu_t *c, const struct insn *i) { body(c, i, arg, 2, false); } \
+    static void name##_r32(cpu_t *c, const struct insn *i) { body(c, i, arg, 4, false); } \
+    static void name##_m16(cpu_t *c, const struct insn *i) { body(c, i, arg, 2, true); }  \
+    static void name##_m32(cpu_t *c, const struct insn *i) { body(c, i, arg, 4, true); }  \
+    static const insn_fn name##_forms[FORMS] = {name##_r16, name##_r32, name##_m16, name##_m32};
+#define DEF_FORMS_B(name, body, arg)                                                    \
+    static void name##_r8(cpu_t *c, const struct insn *i) { body(c, i, arg, 1, false); }  \
+    static void name##_m8(cpu_t *c, const struct insn *i) { body(c, i, arg, 1, true); }   \
+    static const insn_fn name##_forms[FORMS] = {name##_r8, name##_r8, name##_m8, name##_m8};
 void ops_init(void); /* calls every *_ops_init below, once */
 
 void alu_ops_init(void);     /* alu.c: ADD..CMP, TEST, INC/DEC/NEG/NOT, BCD */
@@ -682,6 +703,18 @@ static inline void rm_write(cpu_t *c, const struct insn *i, unsigned size, uint3
         mem_write(c, i->seg, ea(c, i), size, v);
 }
 static inline unsigned opsize(const struct insn *i) { return i->o32 ? 4 : 2; }
+/* The r/m operand in a handler specialised by form (mem a constant). */
+static inline uint32_t rm_get(cpu_t *c, const struct insn *i, unsigned size, bool mem)
+{
+    return mem ? mem_read(c, i->seg, ea(c, i), size) : reg_get(c, i->rm, size);
+}
+static inline void rm_put(cpu_t *c, const struct insn *i, unsigned size, bool mem, uint32_t v)
+{
+    if (mem)
+        mem_write(c, i->seg, ea(c, i), size, v);
+    else
+        reg_set(c, i->rm, size, v);
+}
 
 /* Stack: SS.B selects ESP or SP (SDM vol. 1, 6.2.3). */
 static inline bool stack32(const cpu_t *c) { return (c->seg[SR_SS].ar & AR_DB) != 0; }

@@ -17,6 +17,7 @@
 
 struct opdesc {
     insn_fn fn;
+    const insn_fn *forms;  /* NULL, or handlers by form (FORM_*) */
     uint16_t flags;
 };
 
@@ -26,13 +27,34 @@ static bool is_group[0x200];
 
 void op_def(unsigned opcode, unsigned flags, insn_fn fn)
 {
-    optab[opcode & 0x1FF] = (struct opdesc){fn, (uint16_t)flags};
+    optab[opcode & 0x1FF] = (struct opdesc){fn, NULL, (uint16_t)flags};
 }
 
 void op_def_grp(unsigned opcode, unsigned reg, unsigned flags, insn_fn fn)
 {
     is_group[opcode & 0x1FF] = true;
-    grptab[opcode & 0x1FF][reg & 7] = (struct opdesc){fn, (uint16_t)(flags | OPF_MODRM)};
+    grptab[opcode & 0x1FF][reg & 7] = (struct opdesc){fn, NULL, (uint16_t)(flags | OPF_MODRM)};
+}
+
+void op_def_forms(unsigned opcode, unsigned flags, const insn_fn *forms)
+{
+    optab[opcode & 0x1FF] = (struct opdesc){forms[FORM_R32], forms, (uint16_t)flags};
+}
+
+void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags, const insn_fn *forms)
+{
+    is_group[opcode & 0x1FF] = true;
+    grptab[opcode & 0x1FF][reg & 7] =
+        (struct opdesc){forms[FORM_R32], forms, (uint16_t)(flags | OPF_MODRM)};
+}
+
+/* The handler for the form decoded: a memory operand or not (no ModRM,
+ * or mod 3; a moffs is memory), and the operand size. */
+static insn_fn form_handler(const struct opdesc *d, const struct insn *i)
+{
+    if (!d->forms)
+        return d->fn;
+    return d->forms[(i->mod != 3 ? FORM_M16 : FORM_R16) + (i->o32 ? 1 : 0)];
 }
 
 static void op_ud(cpu_t *c, const struct insn *i)
@@ -238,7 +260,7 @@ unsigned decode_fetch(struct fetch *f, struct insn *i)
     }
     decode_imm(f, i, d.flags);
     i->lock = lock;
-    i->fn = d.fn && encoding_valid(i, d.flags, lock) ? d.fn : op_ud;
+    i->fn = d.fn && encoding_valid(i, d.flags, lock) ? form_handler(&d, i) : op_ud;
     i->len = (uint8_t)f->n;
     i->eip = f->eip;
     i->next_eip = (f->eip + f->n) & (f->o32_default ? 0xFFFFFFFFu : 0xFFFFu);

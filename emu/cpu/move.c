@@ -42,27 +42,28 @@ uint32_t stack_peek(cpu_t *c, unsigned size, uint32_t at)
 
 /* ---- MOV ---- */
 
-static void mov_rm_r8(cpu_t *c, const struct insn *i)
+/* The bodies below take the operand size and whether r/m is memory as
+ * constants: DEF_FORMS (cpu.h) makes a handler of each combination, and
+ * the decoder picks it. Their first parameter is unused. */
+
+static inline void mov_rm_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                            bool mem)
 {
-    rm_write(c, i, 1, reg_get(c, i->reg, 1));
+    (void)none;
+    rm_put(c, i, size, mem, reg_get(c, i->reg, size));
 }
 
-static void mov_rm_r(cpu_t *c, const struct insn *i)
+static inline void mov_r_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                            bool mem)
 {
-    unsigned size = opsize(i);
-    rm_write(c, i, size, reg_get(c, i->reg, size));
+    (void)none;
+    reg_set(c, i->reg, size, rm_get(c, i, size, mem));
 }
 
-static void mov_r_rm8(cpu_t *c, const struct insn *i)
-{
-    reg_set(c, i->reg, 1, rm_read(c, i, 1));
-}
-
-static void mov_r_rm(cpu_t *c, const struct insn *i)
-{
-    unsigned size = opsize(i);
-    reg_set(c, i->reg, size, rm_read(c, i, size));
-}
+DEF_FORMS_B(mov_rm_r8, mov_rm_r, 0)
+DEF_FORMS(mov_rm_rv, mov_rm_r, 0)
+DEF_FORMS_B(mov_r_rm8, mov_r_rm, 0)
+DEF_FORMS(mov_r_rmv, mov_r_rm, 0)
 
 /* A0-A3: the offset is an immediate (moffs), in i->disp. */
 static void mov_al_moffs(cpu_t *c, const struct insn *i)
@@ -92,40 +93,40 @@ static void mov_r8_imm(cpu_t *c, const struct insn *i)
     reg_set(c, i->op & 7, 1, i->imm);
 }
 
-static void mov_r_imm(cpu_t *c, const struct insn *i)
+static inline void mov_r_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                             bool mem)
 {
-    reg_set(c, i->op & 7, opsize(i), i->imm);
+    (void)none;
+    (void)mem;
+    reg_set(c, i->op & 7, size, i->imm);
 }
 
-static void mov_rm8_imm(cpu_t *c, const struct insn *i)
+static inline void mov_rm_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                              bool mem)
 {
-    rm_write(c, i, 1, i->imm);
+    (void)none;
+    rm_put(c, i, size, mem, i->imm);
 }
 
-static void mov_rm_imm(cpu_t *c, const struct insn *i)
+DEF_FORMS(mov_r_immv, mov_r_imm, 0)
+DEF_FORMS_B(mov_rm8_imm, mov_rm_imm, 0)
+DEF_FORMS(mov_rm_immv, mov_rm_imm, 0)
+
+/* MOVZX, MOVSX: the source's size is the body's parameter (1 or 2). */
+static inline void movzx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
 {
-    rm_write(c, i, opsize(i), i->imm);
+    reg_set(c, i->reg, size, rm_get(c, i, from, mem));
 }
 
-static void movzx8(cpu_t *c, const struct insn *i)
+static inline void movsx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
 {
-    reg_set(c, i->reg, opsize(i), rm_read(c, i, 1));
+    reg_set(c, i->reg, size, lf_sext(rm_get(c, i, from, mem), from));
 }
 
-static void movzx16(cpu_t *c, const struct insn *i)
-{
-    reg_set(c, i->reg, opsize(i), rm_read(c, i, 2));
-}
-
-static void movsx8(cpu_t *c, const struct insn *i)
-{
-    reg_set(c, i->reg, opsize(i), (uint32_t)(int32_t)(int8_t)rm_read(c, i, 1));
-}
-
-static void movsx16(cpu_t *c, const struct insn *i)
-{
-    reg_set(c, i->reg, opsize(i), (uint32_t)(int32_t)(int16_t)rm_read(c, i, 2));
-}
+DEF_FORMS(movzx8, movzx, 1)
+DEF_FORMS(movzx16, movzx, 2)
+DEF_FORMS(movsx8, movsx, 1)
+DEF_FORMS(movsx16, movsx, 2)
 
 /* ---- exchanges ---- */
 
@@ -219,38 +220,55 @@ static void xadd8(cpu_t *c, const struct insn *i) { xadd_sz(c, i, 1); }
 static void xadd(cpu_t *c, const struct insn *i) { xadd_sz(c, i, opsize(i)); }
 
 /* LEA: the offset only; with 16-bit operands its low half. */
-static void lea(cpu_t *c, const struct insn *i)
+static inline void lea(cpu_t *c, const struct insn *i, unsigned none, unsigned size, bool mem)
 {
-    reg_set(c, i->reg, opsize(i), ea(c, i));
+    (void)none;
+    (void)mem;
+    reg_set(c, i->reg, size, ea(c, i));
 }
+
+DEF_FORMS(lea, lea, 0)
 
 /* ---- PUSH and POP ---- */
 
 /* PUSH ESP pushes the value before the push (SDM vol. 2, PUSH). */
-static void push_r(cpu_t *c, const struct insn *i)
+static inline void push_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                          bool mem)
 {
-    unsigned size = opsize(i);
+    (void)none;
+    (void)mem;
     push(c, size, reg_get(c, i->op & 7, size));
 }
 
 /* POP ESP leaves ESP holding the popped value: the increment comes first. */
-static void pop_r(cpu_t *c, const struct insn *i)
+static inline void pop_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                         bool mem)
 {
-    unsigned size = opsize(i);
     uint32_t v = pop(c, size);
+    (void)none;
+    (void)mem;
     reg_set(c, i->op & 7, size, v);
 }
 
-static void push_imm(cpu_t *c, const struct insn *i)
+static inline void push_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                            bool mem)
 {
-    push(c, opsize(i), i->imm);
+    (void)none;
+    (void)mem;
+    push(c, size, i->imm);
 }
 
-static void push_rm(cpu_t *c, const struct insn *i)
+static inline void push_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                           bool mem)
 {
-    unsigned size = opsize(i);
-    push(c, size, rm_read(c, i, size));
+    (void)none;
+    push(c, size, rm_get(c, i, size, mem));
 }
+
+DEF_FORMS(push_r, push_r, 0)
+DEF_FORMS(pop_r, pop_r, 0)
+DEF_FORMS(push_imm, push_imm, 0)
+DEF_FORMS(push_rm, push_rm, 0)
 
 /* 8F /0. With ESP as the base, the destination address is computed after
  * ESP is incremented (SDM vol. 2, POP); a faulting write must still leave
@@ -385,26 +403,26 @@ static void xlat(cpu_t *c, const struct insn *i)
 void move_ops_init(void)
 {
     unsigned r;
-    op_def(0x88, OPF_MODRM, mov_rm_r8);
-    op_def(0x89, OPF_MODRM, mov_rm_r);
-    op_def(0x8A, OPF_MODRM, mov_r_rm8);
-    op_def(0x8B, OPF_MODRM, mov_r_rm);
+    op_def_forms(0x88, OPF_MODRM, mov_rm_r8_forms);
+    op_def_forms(0x89, OPF_MODRM, mov_rm_rv_forms);
+    op_def_forms(0x8A, OPF_MODRM, mov_r_rm8_forms);
+    op_def_forms(0x8B, OPF_MODRM, mov_r_rmv_forms);
     op_def(0xA0, OPF_MOFFS, mov_al_moffs);
     op_def(0xA1, OPF_MOFFS, mov_eax_moffs);
     op_def(0xA2, OPF_MOFFS, mov_moffs_al);
     op_def(0xA3, OPF_MOFFS, mov_moffs_eax);
     for (r = 0; r < 8; r++) {
         op_def(0xB0 + r, OPF_IMM_B, mov_r8_imm);
-        op_def(0xB8 + r, OPF_IMM_Z, mov_r_imm);
-        op_def(0x50 + r, 0, push_r);
-        op_def(0x58 + r, 0, pop_r);
+        op_def_forms(0xB8 + r, OPF_IMM_Z, mov_r_immv_forms);
+        op_def_forms(0x50 + r, 0, push_r_forms);
+        op_def_forms(0x58 + r, 0, pop_r_forms);
     }
-    op_def_grp(0xC6, 0, OPF_MODRM | OPF_IMM_B, mov_rm8_imm);
-    op_def_grp(0xC7, 0, OPF_MODRM | OPF_IMM_Z, mov_rm_imm);
-    op_def(0x1B6, OPF_MODRM, movzx8);
-    op_def(0x1B7, OPF_MODRM, movzx16);
-    op_def(0x1BE, OPF_MODRM, movsx8);
-    op_def(0x1BF, OPF_MODRM, movsx16);
+    op_def_grp_forms(0xC6, 0, OPF_MODRM | OPF_IMM_B, mov_rm8_imm_forms);
+    op_def_grp_forms(0xC7, 0, OPF_MODRM | OPF_IMM_Z, mov_rm_immv_forms);
+    op_def_forms(0x1B6, OPF_MODRM, movzx8_forms);
+    op_def_forms(0x1B7, OPF_MODRM, movzx16_forms);
+    op_def_forms(0x1BE, OPF_MODRM, movsx8_forms);
+    op_def_forms(0x1BF, OPF_MODRM, movsx16_forms);
 
     op_def(0x86, OPF_MODRM | OPF_LOCK, xchg_rm_r8);
     op_def(0x87, OPF_MODRM | OPF_LOCK, xchg_rm_r);
@@ -416,11 +434,11 @@ void move_ops_init(void)
     op_def_grp(0x1C7, 1, OPF_MODRM | OPF_MEM | OPF_LOCK, cmpxchg8b);
     op_def(0x1C0, OPF_MODRM | OPF_LOCK, xadd8);
     op_def(0x1C1, OPF_MODRM | OPF_LOCK, xadd);
-    op_def(0x8D, OPF_MODRM | OPF_MEM, lea);
+    op_def_forms(0x8D, OPF_MODRM | OPF_MEM, lea_forms);
 
-    op_def(0x68, OPF_IMM_Z, push_imm);
-    op_def(0x6A, OPF_IMM_BS, push_imm);
-    op_def_grp(0xFF, 6, OPF_MODRM, push_rm);
+    op_def_forms(0x68, OPF_IMM_Z, push_imm_forms);
+    op_def_forms(0x6A, OPF_IMM_BS, push_imm_forms);
+    op_def_grp_forms(0xFF, 6, OPF_MODRM, push_rm_forms);
     op_def_grp(0x8F, 0, OPF_MODRM, pop_rm);
     op_def(0x60, 0, pusha);
     op_def(0x61, 0, popa);

@@ -92,24 +92,30 @@ static inline void idiv_acc(cpu_t *c, const struct insn *i, unsigned size)
 }
 
 /* IMUL r, r/m, imm (69, 6B) and IMUL r, r/m (0F AF): 16/32-bit only. */
-static inline void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, uint32_t b)
+static inline void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, bool mem,
+                               uint32_t b)
 {
     unsigned bits = size * 8;
-    int64_t p = sign_extend(rm_read(c, i, size), bits) * sign_extend(b, bits);
+    int64_t p = sign_extend(rm_get(c, i, size, mem), bits) * sign_extend(b, bits);
     uint32_t low = (uint32_t)p & size_mask(size);
     reg_set(c, i->reg, size, low);
     lf_set(c, LF_CFOF, size, low, 0, 0);
     c->lf.cf = c->lf.of = p != sign_extend(low, bits);
 }
 
-static inline void imul_reg_rm(cpu_t *c, const struct insn *i, unsigned size)
+/* Bodies for DEF_FORMS (cpu.h); the first parameter is unused. */
+static inline void imul_reg_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                               bool mem)
 {
-    imul_to_reg(c, i, size, reg_get(c, i->reg, size));
+    (void)none;
+    imul_to_reg(c, i, size, mem, reg_get(c, i->reg, size));
 }
 
-static inline void imul_reg_rm_imm(cpu_t *c, const struct insn *i, unsigned size)
+static inline void imul_reg_rm_imm(cpu_t *c, const struct insn *i, unsigned none,
+                                   unsigned size, bool mem)
 {
-    imul_to_reg(c, i, size, i->imm);
+    (void)none;
+    imul_to_reg(c, i, size, mem, i->imm);
 }
 
 #define SIZED(name, body)                                               \
@@ -127,21 +133,8 @@ SIZED(imul, imul_acc)
 SIZED(div, div_acc)
 SIZED(idiv, idiv_acc)
 
-static void imul2(cpu_t *c, const struct insn *i)
-{
-    if (i->o32)
-        imul_reg_rm(c, i, 4);
-    else
-        imul_reg_rm(c, i, 2);
-}
-
-static void imul3(cpu_t *c, const struct insn *i)
-{
-    if (i->o32)
-        imul_reg_rm_imm(c, i, 4);
-    else
-        imul_reg_rm_imm(c, i, 2);
-}
+DEF_FORMS(imul2, imul_reg_rm, 0)
+DEF_FORMS(imul3, imul_reg_rm_imm, 0)
 
 void muldiv_ops_init(void)
 {
@@ -153,7 +146,7 @@ void muldiv_ops_init(void)
     op_def_grp(0xF7, 6, OPF_MODRM, div_v);
     op_def_grp(0xF6, 7, OPF_MODRM, idiv_b);
     op_def_grp(0xF7, 7, OPF_MODRM, idiv_v);
-    op_def(0x1AF, OPF_MODRM, imul2);
-    op_def(0x69, OPF_MODRM | OPF_IMM_Z, imul3);
-    op_def(0x6B, OPF_MODRM | OPF_IMM_BS, imul3);
+    op_def_forms(0x1AF, OPF_MODRM, imul2_forms);
+    op_def_forms(0x69, OPF_MODRM | OPF_IMM_Z, imul3_forms);
+    op_def_forms(0x6B, OPF_MODRM | OPF_IMM_BS, imul3_forms);
 }

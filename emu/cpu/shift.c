@@ -121,34 +121,26 @@ static inline unsigned shift_count(cpu_t *c, const struct insn *i)
     return c->reg[ECX] & 31;
 }
 
-static inline __attribute__((always_inline)) void shift_insn(cpu_t *c, const struct insn *i, unsigned kind, unsigned size)
+/* A body for DEF_FORMS (cpu.h): kind, size and register-or-memory are
+ * constants in each handler. */
+static inline __attribute__((always_inline)) void
+shift_insn(cpu_t *c, const struct insn *i, unsigned kind, unsigned size, bool mem)
 {
     unsigned n = shift_count(c, i);
     unsigned cin = (kind == K_RCL || kind == K_RCR) ? cpu_cf(c) : 0;
-    struct shift_out o;
-    uint32_t a;
-    if (i->mod == 3) {
-        a = reg_get(c, i->rm, size);
-        o = shift_calc(kind, size, a, n, cin);
-        reg_set(c, i->rm, size, o.res);
-    } else {
-        uint32_t off = ea(c, i);
-        a = mem_read(c, i->seg, off, size);
-        o = shift_calc(kind, size, a, n, cin);
+    uint32_t off = mem ? ea(c, i) : 0;
+    uint32_t a = mem ? mem_read(c, i->seg, off, size) : reg_get(c, i->rm, size);
+    struct shift_out o = shift_calc(kind, size, a, n, cin);
+    if (mem)
         mem_write(c, i->seg, off, size, o.res);
-    }
+    else
+        reg_set(c, i->rm, size, o.res);
     shift_flags(c, kind, size, a, n, o);
 }
 
-#define SHIFT(name, kind)                                               \
-    static void name##_b(cpu_t *c, const struct insn *i) { shift_insn(c, i, kind, 1); } \
-    static void name##_v(cpu_t *c, const struct insn *i)                \
-    {                                                                   \
-        if (i->o32)                                                     \
-            shift_insn(c, i, kind, 4);                                  \
-        else                                                            \
-            shift_insn(c, i, kind, 2);                                  \
-    }
+#define SHIFT(name, kind)                  \
+    DEF_FORMS_B(name##_b, shift_insn, kind) \
+    DEF_FORMS(name##_v, shift_insn, kind)
 
 SHIFT(rol, K_ROL)
 SHIFT(ror, K_ROR)
@@ -234,15 +226,19 @@ static void shrd(cpu_t *c, const struct insn *i)
 
 void shift_ops_init(void)
 {
-    static const insn_fn byte_ops[8] = {rol_b, ror_b, rcl_b, rcr_b, shl_b, shr_b, shl_b, sar_b};
-    static const insn_fn word_ops[8] = {rol_v, ror_v, rcl_v, rcr_v, shl_v, shr_v, shl_v, sar_v};
+    static const insn_fn *const byte_ops[8] = {
+        rol_b_forms, ror_b_forms, rcl_b_forms, rcr_b_forms,
+        shl_b_forms, shr_b_forms, shl_b_forms, sar_b_forms};
+    static const insn_fn *const word_ops[8] = {
+        rol_v_forms, ror_v_forms, rcl_v_forms, rcr_v_forms,
+        shl_v_forms, shr_v_forms, shl_v_forms, sar_v_forms};
     for (unsigned r = 0; r < 8; r++) {
-        op_def_grp(0xC0, r, OPF_MODRM | OPF_IMM_B, byte_ops[r]);
-        op_def_grp(0xC1, r, OPF_MODRM | OPF_IMM_B, word_ops[r]);
-        op_def_grp(0xD0, r, OPF_MODRM, byte_ops[r]);
-        op_def_grp(0xD1, r, OPF_MODRM, word_ops[r]);
-        op_def_grp(0xD2, r, OPF_MODRM, byte_ops[r]);
-        op_def_grp(0xD3, r, OPF_MODRM, word_ops[r]);
+        op_def_grp_forms(0xC0, r, OPF_MODRM | OPF_IMM_B, byte_ops[r]);
+        op_def_grp_forms(0xC1, r, OPF_MODRM | OPF_IMM_B, word_ops[r]);
+        op_def_grp_forms(0xD0, r, OPF_MODRM, byte_ops[r]);
+        op_def_grp_forms(0xD1, r, OPF_MODRM, word_ops[r]);
+        op_def_grp_forms(0xD2, r, OPF_MODRM, byte_ops[r]);
+        op_def_grp_forms(0xD3, r, OPF_MODRM, word_ops[r]);
     }
     op_def(0x1A4, OPF_MODRM | OPF_IMM_B, shld);
     op_def(0x1A5, OPF_MODRM, shld);
