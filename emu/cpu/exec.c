@@ -28,6 +28,7 @@
 #define HASH_BITS 14
 #define MAX_BLOCKS 100000
 #define LINKS 2
+#define LINK_NONE UINT64_MAX  /* a generation c->link_gen never reaches */
 
 /* A remembered successor: the block that ran after this one when it
  * left with EIP = eip, valid while c->link_gen has not moved. */
@@ -182,6 +183,8 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     b->n = n;
     b->bytes = eip - c->eip;
     b->chain = block_may_chain(last_flags);
+    for (unsigned k = 0; k < LINKS; k++)
+        b->link[k].gen = LINK_NONE;
     memcpy(b->insns, tmp, n * sizeof(struct insn));
     b->hnext = bc->hash[block_hash(key)];
     bc->hash[block_hash(key)] = b;
@@ -201,39 +204,24 @@ static inline void insn_enter(cpu_t *c, const struct insn *i)
     memcpy((char *)c + offsetof(cpu_t, eip), (const char *)i + offsetof(struct insn, eip), 8);
 }
 
-/* With an instruction observer (-d insn, -trace insn): the same loop,
- * telling it of each instruction before it runs. Blocks stay whole, so
- * observing changes neither the TLB lookups nor the interrupt points. */
-static void run_insns_observed(cpu_t *c, const struct insn *i, uint32_t n)
-{
-    for (; n; n--, i++) {
-        insn_enter(c, i);
-        c->on_insn(c, i);
-        i->fn(c, i);
-        c->icount++;
-        if (unlikely(c->stop_block))
-            break;
-    }
-    c->eip = c->next_eip;
-}
-
 /* n >= 1 instructions. Each handler finds c->eip (where a fault leaves
  * it) and c->next_eip (which a branch overwrites) set; the last one's
  * next_eip becomes c->eip. An instruction that sets stop_block (a write
- * to code, a device raising INTR, a change of mode) is the last. */
-static void run_insns(cpu_t *c, const struct insn *i, uint32_t n)
+ * to code, a device raising INTR, a change of mode) is the last. With an
+ * instruction observer (-d insn, -trace insn) the loop tells it of each
+ * instruction before it runs; blocks stay whole, so observing changes
+ * neither the TLB lookups nor the interrupt points. */
+static inline __attribute__((always_inline)) void
+run_insns(cpu_t *c, const struct insn *i, uint32_t n, bool observed)
 {
-    if (unlikely(c->on_insn != NULL)) {
-        run_insns_observed(c, i, n);
-        return;
-    }
-    for (; n; n--, i++) {
+    const struct insn *end = i + n;
+    do {
         insn_enter(c, i);
+        if (observed)
+            c->on_insn(c, i);
         i->fn(c, i);
         c->icount++;
-        if (unlikely(c->stop_block))
-            break;
-    }
+    } while (++i != end && likely(!c->stop_block));
     c->eip = c->next_eip;
 }
 
@@ -243,7 +231,10 @@ static void run_uncached(cpu_t *c)
 {
     struct insn i;
     decode_insn(c, c->eip, &i);
-    run_insns(c, &i, 1);
+    if (unlikely(c->on_insn != NULL))
+        run_insns(c, &i, 1, true);
+    else
+        run_insns(c, &i, 1, false);
 }
 
 /* The code page for CS:EIP through the instruction TLB. */
@@ -270,7 +261,7 @@ static struct block *block_link(cpu_t *c, struct block *b, uint32_t eip)
     struct fast_entry *fe = &c->fast[FAST_X][(lin >> 12) & (FAST_SIZE - 1)];
     struct block *to;
     struct link *l;
-    if (fe->tag != (lin & ~0xFFFu) || eip > cs->limit)
+    if (!b->chain || fe->tag != (lin & ~0xFFFu) || eip > cs->limit)
         return NULL;
     phys = (uint32_t)(fe->host - c->ram) + (lin & 0xFFFu);
     to = block_find(c->bc, block_key(phys, (b->key >> 63) != 0), eip);
@@ -288,7 +279,9 @@ static struct block *block_link(cpu_t *c, struct block *b, uint32_t eip)
  * block or an instruction fast-table entry (which a CR0/CR3/CR4 write, a
  * TLB flush, INVLPG or a CPL change does) or changed CS. So the
  * successor is still the decoded code at CS:EIP, on a page the
- * instruction TLB still maps with the same rights, within CS's limit. */
+ * instruction TLB still maps with the same rights, within CS's limit.
+ * A block that may not chain has no valid link (LINK_NONE), so it
+ * reaches block_link, which refuses. */
 static inline struct block *block_next(cpu_t *c, struct block *b)
 {
     uint32_t eip = c->eip;
@@ -305,16 +298,17 @@ static inline struct block *block_next(cpu_t *c, struct block *b)
 /* Run b, then its successors while they are linked, the budget lasts and
  * nothing asks for the checks between blocks (stop_block: an interrupt,
  * a stop request, code written, a change of mode or CS). */
-static void run_chain(cpu_t *c, struct block *b, uint64_t end)
+static inline __attribute__((always_inline)) void
+run_chain(cpu_t *c, struct block *b, uint64_t end, bool observed)
 {
     for (;;) {
         uint64_t left = end - c->icount;
-        if (b->n >= left) {
-            run_insns(c, b->insns, (uint32_t)left);
+        if (unlikely(b->n >= left)) {
+            run_insns(c, b->insns, (uint32_t)left, observed);
             return;
         }
-        run_insns(c, b->insns, b->n);
-        if (c->stop_block || !b->chain)
+        run_insns(c, b->insns, b->n, observed);
+        if (c->stop_block)
             return;
         b = block_next(c, b);
         if (!b)
@@ -347,7 +341,10 @@ static void run_block(cpu_t *c, uint64_t end)
         run_uncached(c);
         return;
     }
-    run_chain(c, b, end);
+    if (unlikely(c->on_insn != NULL))
+        run_chain(c, b, end, true);
+    else
+        run_chain(c, b, end, false);
 }
 
 void cpu_raise(cpu_t *c, unsigned vec, uint32_t err)
