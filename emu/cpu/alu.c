@@ -30,12 +30,12 @@ static inline uint32_t size_mask(unsigned size)
 /* CMP and TEST only compute flags. */
 static inline bool alu_writes(unsigned op) { return op < OP_CMP; }
 
-static inline unsigned alu_carry_in(cpu_t *c, unsigned op)
+BODY unsigned alu_carry_in(cpu_t *c, unsigned op)
 {
     return (op == OP_ADC || op == OP_SBB) ? cpu_cf(c) : 0;
 }
 
-static inline uint32_t alu_result(unsigned op, uint32_t a, uint32_t b, unsigned cin)
+BODY uint32_t alu_result(unsigned op, uint32_t a, uint32_t b, unsigned cin)
 {
     switch (op) {
     case OP_ADD: return a + b;
@@ -48,7 +48,7 @@ static inline uint32_t alu_result(unsigned op, uint32_t a, uint32_t b, unsigned 
     }
 }
 
-static inline void alu_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
+BODY void alu_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
                              uint32_t a, uint32_t b, unsigned cin)
 {
     lf_set(c, alu_lf[op], size, res, a, b);
@@ -57,7 +57,7 @@ static inline void alu_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
 }
 
 /* r/m OP= b, for the 00/01, 80-83, 84/85 and F6/F7 /0 forms. */
-static inline void alu_rm(cpu_t *c, const struct insn *i, unsigned op,
+BODY void alu_rm(cpu_t *c, const struct insn *i, unsigned op,
                           unsigned size, bool mem, uint32_t b)
 {
     unsigned cin = alu_carry_in(c, op);
@@ -74,7 +74,7 @@ static inline void alu_rm(cpu_t *c, const struct insn *i, unsigned op,
 }
 
 /* reg OP= b, for the 02/03 forms (b from r/m) and 04/05 (reg is AL/eAX). */
-static inline void alu_reg(cpu_t *c, unsigned r, unsigned op, unsigned size, uint32_t b)
+BODY void alu_reg(cpu_t *c, unsigned r, unsigned op, unsigned size, uint32_t b)
 {
     unsigned cin = alu_carry_in(c, op);
     uint32_t a = reg_get(c, r, size);
@@ -88,26 +88,26 @@ static inline void alu_reg(cpu_t *c, unsigned r, unsigned op, unsigned size, uin
  * operation, the size and whether r/m is memory are constants in every
  * handler stamped out below, so nothing is decided at run time but the
  * operands. */
-static inline void form_rm_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+BODY void form_rm_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
                                bool mem)
 {
     alu_rm(c, i, op, size, mem, reg_get(c, i->reg, size));
 }
 
-static inline void form_reg_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+BODY void form_reg_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
                                bool mem)
 {
     alu_reg(c, i->reg, op, size, rm_get(c, i, size, mem));
 }
 
-static inline void form_acc_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+BODY void form_acc_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
                                 bool mem)
 {
     (void)mem;
     alu_reg(c, EAX, op, size, i->imm & size_mask(size));
 }
 
-static inline void form_rm_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+BODY void form_rm_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
                                bool mem)
 {
     alu_rm(c, i, op, size, mem, i->imm & size_mask(size));
@@ -123,9 +123,9 @@ static inline void form_rm_imm(cpu_t *c, const struct insn *i, unsigned op, unsi
     SIZED(name##_acc_imm, form_acc_imm, op)     \
     SIZED(name##_rm_imm, form_rm_imm, op)
 #define ALU_ROW(name)                                                   \
-    { name##_rm_reg_b_forms, name##_rm_reg_v_forms, name##_reg_rm_b_forms, \
-      name##_reg_rm_v_forms, name##_acc_imm_b_forms, name##_acc_imm_v_forms, \
-      name##_rm_imm_b_forms, name##_rm_imm_v_forms }
+    { &name##_rm_reg_b_forms, &name##_rm_reg_v_forms, &name##_reg_rm_b_forms, \
+      &name##_reg_rm_v_forms, &name##_acc_imm_b_forms, &name##_acc_imm_v_forms, \
+      &name##_rm_imm_b_forms, &name##_rm_imm_v_forms }
 
 ALU_FORMS(add, OP_ADD)
 ALU_FORMS(or, OP_OR)
@@ -141,7 +141,7 @@ SIZED(test_rm_imm, form_rm_imm, OP_TEST)
 
 /* Indexed by operation, then: 8-bit and wider forms of r/m,reg;
  * reg,r/m; acc,imm; group 80-83 r/m,imm. */
-static const insn_fn *const alu_handlers[8][8] = {
+static const struct op_forms *const alu_handlers[8][8] = {
     ALU_ROW(add), ALU_ROW(or), ALU_ROW(adc), ALU_ROW(sbb),
     ALU_ROW(and), ALU_ROW(sub), ALU_ROW(xor), ALU_ROW(cmp),
 };
@@ -150,7 +150,7 @@ static const insn_fn *const alu_handlers[8][8] = {
 
 enum { U_INC, U_DEC, U_NEG, U_NOT };
 
-static inline uint32_t unary_result(unsigned op, uint32_t a)
+BODY uint32_t unary_result(unsigned op, uint32_t a)
 {
     switch (op) {
     case U_INC: return a + 1;
@@ -161,7 +161,7 @@ static inline uint32_t unary_result(unsigned op, uint32_t a)
 }
 
 /* INC and DEC keep CF (SDM vol. 2, INC); NOT changes no flag. */
-static inline void unary_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
+BODY void unary_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
                                uint32_t a, unsigned old_cf)
 {
     switch (op) {
@@ -178,7 +178,7 @@ static inline void unary_flags(cpu_t *c, unsigned op, unsigned size, uint32_t re
     }
 }
 
-static inline void unary_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+BODY void unary_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
                             bool mem)
 {
     unsigned old_cf = op <= U_DEC ? cpu_cf(c) : 0;
@@ -193,7 +193,7 @@ static inline void unary_rm(cpu_t *c, const struct insn *i, unsigned op, unsigne
 }
 
 /* 40+r INC r16/32, 48+r DEC r16/32 */
-static inline void incdec_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+BODY void incdec_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
                               bool mem)
 {
     unsigned r = i->op & 7, old_cf = cpu_cf(c);
@@ -308,7 +308,7 @@ static void aad(cpu_t *c, const struct insn *i)
 void alu_ops_init(void)
 {
     for (unsigned op = OP_ADD; op <= OP_CMP; op++) {
-        const insn_fn *const *h = alu_handlers[op];
+        const struct op_forms *const *h = alu_handlers[op];
         unsigned base = op << 3;
         unsigned lock = alu_writes(op) ? OPF_LOCK : 0;
         op_def_forms(base + 0, OPF_MODRM | lock, h[0]);
@@ -324,28 +324,28 @@ void alu_ops_init(void)
         op_def_grp_forms(0x83, op, OPF_MODRM | OPF_IMM_BS | lock, h[7]);
     }
 
-    op_def_forms(0x84, OPF_MODRM, test_rm_reg_b_forms);
-    op_def_forms(0x85, OPF_MODRM, test_rm_reg_v_forms);
-    op_def_forms(0xA8, OPF_IMM_B, test_acc_imm_b_forms);
-    op_def_forms(0xA9, OPF_IMM_Z, test_acc_imm_v_forms);
+    op_def_forms(0x84, OPF_MODRM, &test_rm_reg_b_forms);
+    op_def_forms(0x85, OPF_MODRM, &test_rm_reg_v_forms);
+    op_def_forms(0xA8, OPF_IMM_B, &test_acc_imm_b_forms);
+    op_def_forms(0xA9, OPF_IMM_Z, &test_acc_imm_v_forms);
     /* F6/F7 /1 is an undocumented alias of /0 (TEST) */
     for (unsigned r = 0; r < 2; r++) {
-        op_def_grp_forms(0xF6, r, OPF_MODRM | OPF_IMM_B, test_rm_imm_b_forms);
-        op_def_grp_forms(0xF7, r, OPF_MODRM | OPF_IMM_Z, test_rm_imm_v_forms);
+        op_def_grp_forms(0xF6, r, OPF_MODRM | OPF_IMM_B, &test_rm_imm_b_forms);
+        op_def_grp_forms(0xF7, r, OPF_MODRM | OPF_IMM_Z, &test_rm_imm_v_forms);
     }
-    op_def_grp_forms(0xF6, 2, OPF_MODRM | OPF_LOCK, not_rm_b_forms);
-    op_def_grp_forms(0xF7, 2, OPF_MODRM | OPF_LOCK, not_rm_v_forms);
-    op_def_grp_forms(0xF6, 3, OPF_MODRM | OPF_LOCK, neg_rm_b_forms);
-    op_def_grp_forms(0xF7, 3, OPF_MODRM | OPF_LOCK, neg_rm_v_forms);
+    op_def_grp_forms(0xF6, 2, OPF_MODRM | OPF_LOCK, &not_rm_b_forms);
+    op_def_grp_forms(0xF7, 2, OPF_MODRM | OPF_LOCK, &not_rm_v_forms);
+    op_def_grp_forms(0xF6, 3, OPF_MODRM | OPF_LOCK, &neg_rm_b_forms);
+    op_def_grp_forms(0xF7, 3, OPF_MODRM | OPF_LOCK, &neg_rm_v_forms);
 
     for (unsigned r = 0; r < 8; r++) {
-        op_def_forms(0x40 + r, 0, inc_reg_forms);
-        op_def_forms(0x48 + r, 0, dec_reg_forms);
+        op_def_forms(0x40 + r, 0, &inc_reg_forms);
+        op_def_forms(0x48 + r, 0, &dec_reg_forms);
     }
-    op_def_grp_forms(0xFE, 0, OPF_MODRM | OPF_LOCK, inc_rm_b_forms);
-    op_def_grp_forms(0xFE, 1, OPF_MODRM | OPF_LOCK, dec_rm_b_forms);
-    op_def_grp_forms(0xFF, 0, OPF_MODRM | OPF_LOCK, inc_rm_v_forms);
-    op_def_grp_forms(0xFF, 1, OPF_MODRM | OPF_LOCK, dec_rm_v_forms);
+    op_def_grp_forms(0xFE, 0, OPF_MODRM | OPF_LOCK, &inc_rm_b_forms);
+    op_def_grp_forms(0xFE, 1, OPF_MODRM | OPF_LOCK, &dec_rm_b_forms);
+    op_def_grp_forms(0xFF, 0, OPF_MODRM | OPF_LOCK, &inc_rm_v_forms);
+    op_def_grp_forms(0xFF, 1, OPF_MODRM | OPF_LOCK, &dec_rm_v_forms);
 
     op_def(0x27, 0, daa);
     op_def(0x2F, 0, das);

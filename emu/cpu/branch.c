@@ -14,7 +14,7 @@
 #include "cpu.h"
 #include "prot.h"
 
-static inline uint32_t near_target(cpu_t *c, const struct insn *i, uint32_t target)
+BODY uint32_t near_target(cpu_t *c, const struct insn *i, uint32_t target)
 {
     if (!i->o32)
         target &= 0xFFFFu;
@@ -25,31 +25,36 @@ static inline uint32_t near_target(cpu_t *c, const struct insn *i, uint32_t targ
 
 /* 70-7F and 0F 80-8F: the condition is the opcode's low nibble, fixed
  * per handler so that cpu_cond folds to the test of that condition. */
-static inline void jcc(cpu_t *c, const struct insn *i, unsigned cc)
+BODY void jcc(cpu_t *c, const struct insn *i, unsigned cc)
 {
     if (cpu_cond(c, cc))
         c->next_eip = near_target(c, i, c->next_eip + i->imm);
 }
 
-#define JCC(cc) static void jcc_##cc(cpu_t *c, const struct insn *i) { jcc(c, i, cc); }
+#define JCC(cc) DEF_THREADED(jcc_##cc, jcc(c, i, cc))
 JCC(0) JCC(1) JCC(2) JCC(3) JCC(4) JCC(5) JCC(6) JCC(7)
 JCC(8) JCC(9) JCC(10) JCC(11) JCC(12) JCC(13) JCC(14) JCC(15)
-static const insn_fn jcc_handlers[16] = {
-    jcc_0, jcc_1, jcc_2, jcc_3, jcc_4, jcc_5, jcc_6, jcc_7,
-    jcc_8, jcc_9, jcc_10, jcc_11, jcc_12, jcc_13, jcc_14, jcc_15,
+static const insn_fn jcc_handlers[16][2] = {
+    {jcc_0, jcc_0_t}, {jcc_1, jcc_1_t}, {jcc_2, jcc_2_t}, {jcc_3, jcc_3_t},
+    {jcc_4, jcc_4_t}, {jcc_5, jcc_5_t}, {jcc_6, jcc_6_t}, {jcc_7, jcc_7_t},
+    {jcc_8, jcc_8_t}, {jcc_9, jcc_9_t}, {jcc_10, jcc_10_t}, {jcc_11, jcc_11_t},
+    {jcc_12, jcc_12_t}, {jcc_13, jcc_13_t}, {jcc_14, jcc_14_t}, {jcc_15, jcc_15_t},
 };
 
-static void jmp_rel(cpu_t *c, const struct insn *i)
+BODY void jmp_rel_body(cpu_t *c, const struct insn *i)
 {
     c->next_eip = near_target(c, i, c->next_eip + i->imm);
 }
 
-static void call_rel(cpu_t *c, const struct insn *i)
+BODY void call_rel_body(cpu_t *c, const struct insn *i)
 {
     uint32_t target = near_target(c, i, c->next_eip + i->imm);
     push(c, opsize(i), c->next_eip);
     c->next_eip = target;
 }
+
+DEF_THREADED(jmp_rel, jmp_rel_body(c, i))
+DEF_THREADED(call_rel, call_rel_body(c, i))
 
 static void jmp_rm(cpu_t *c, const struct insn *i)
 {
@@ -66,13 +71,15 @@ static void call_rm(cpu_t *c, const struct insn *i)
 
 /* RET and RET imm16: the immediate is added to (E)SP after the pop, by
  * the stack's size. */
-static void ret_near(cpu_t *c, const struct insn *i)
+BODY void ret_near_body(cpu_t *c, const struct insn *i)
 {
     unsigned size = opsize(i);
     uint32_t target = near_target(c, i, stack_peek(c, size, 0));
     sp_set(c, sp_get(c) + size + (i->op == 0xC2 ? (i->imm & 0xFFFFu) : 0));
     c->next_eip = target;
 }
+
+DEF_THREADED(ret_near, ret_near_body(c, i))
 
 /* EA / 9A: ptr16:16 or ptr16:32, offset in imm, selector in imm2. */
 static void jmp_far_ptr(cpu_t *c, const struct insn *i)
@@ -144,14 +151,16 @@ void branch_ops_init(void)
 {
     unsigned cc;
     for (cc = 0; cc < 16; cc++) {
-        op_def(0x70 + cc, OPF_IMM_BS | OPF_END | OPF_BRANCH, jcc_handlers[cc]);
-        op_def(0x180 + cc, OPF_IMM_Z | OPF_END | OPF_BRANCH, jcc_handlers[cc]);
+        op_def_t(0x70 + cc, OPF_IMM_BS | OPF_END | OPF_BRANCH, jcc_handlers[cc][0],
+                 jcc_handlers[cc][1]);
+        op_def_t(0x180 + cc, OPF_IMM_Z | OPF_END | OPF_BRANCH, jcc_handlers[cc][0],
+                 jcc_handlers[cc][1]);
     }
-    op_def(0xEB, OPF_IMM_BS | OPF_END | OPF_BRANCH, jmp_rel);
-    op_def(0xE9, OPF_IMM_Z | OPF_END | OPF_BRANCH, jmp_rel);
-    op_def(0xE8, OPF_IMM_Z | OPF_END | OPF_BRANCH, call_rel);
-    op_def(0xC3, OPF_END | OPF_BRANCH, ret_near);
-    op_def(0xC2, OPF_IMM_W | OPF_END | OPF_BRANCH, ret_near);
+    op_def_t(0xEB, OPF_IMM_BS | OPF_END | OPF_BRANCH, jmp_rel, jmp_rel_t);
+    op_def_t(0xE9, OPF_IMM_Z | OPF_END | OPF_BRANCH, jmp_rel, jmp_rel_t);
+    op_def_t(0xE8, OPF_IMM_Z | OPF_END | OPF_BRANCH, call_rel, call_rel_t);
+    op_def_t(0xC3, OPF_END | OPF_BRANCH, ret_near, ret_near_t);
+    op_def_t(0xC2, OPF_IMM_W | OPF_END | OPF_BRANCH, ret_near, ret_near_t);
     op_def_grp(0xFF, 4, OPF_MODRM | OPF_END | OPF_BRANCH, jmp_rm);
     op_def_grp(0xFF, 2, OPF_MODRM | OPF_END | OPF_BRANCH, call_rm);
     op_def(0xEA, OPF_FARPTR | OPF_END, jmp_far_ptr);

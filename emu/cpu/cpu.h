@@ -28,6 +28,10 @@
 #include "bus.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
+/* For the bodies of handlers stamped out in several forms (DEF_FORMS):
+ * each copy must fold its constants, whatever the inliner thinks of the
+ * copies' number. */
+#define BODY static inline __attribute__((always_inline))
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 enum { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI, REG_ZERO };
@@ -228,7 +232,8 @@ struct insn;
 typedef void (*insn_fn)(struct cpu *c, const struct insn *i);
 
 struct insn {
-    insn_fn fn;
+    insn_fn fn;     /* runs the instruction */
+    insn_fn tfn;    /* the same, threaded (insn_next below) */
     /* Where the instruction lies in CS, and where the next one starts
      * (wrapped to 16 bits in 16-bit code): the loop copies the pair into
      * c->eip and c->next_eip (adjacent there too) as one move. */
@@ -259,8 +264,8 @@ struct insn {
 enum lf_op {
     LF_NONE,  /* flags live in c->eflags */
     LF_ADD, LF_ADC, LF_SUB, LF_SBB, /* CMP and NEG are LF_SUB (NEG: 0 - x) */
-    LF_INC, LF_DEC,  /* as ADD/SUB of 1, CF kept in lf.cf */
     LF_LOGIC,        /* CF = OF = AF = 0 */
+    LF_INC, LF_DEC,  /* as ADD/SUB of 1, CF kept in lf.cf */
     LF_CFOF          /* CF and OF given in lf.cf, lf.of; AF = 0 (shifts, MUL) */
 };
 struct lazyflags {
@@ -392,6 +397,33 @@ static inline void blocks_unlink(cpu_t *c) { c->link_gen++; }
  * are keyed by mode). Used on reset. */
 void blocks_flush_all(cpu_t *c);
 
+/* ---- threaded execution (exec.c) ---- */
+/* Inside a block, each instruction's tfn sets c->eip and c->next_eip
+ * from its decoded form (insn_enter: one 8-byte move, both pairs being
+ * adjacent), runs the instruction, counts it, and as its last act calls
+ * the next one's tfn (insn_next), unless it must be the last
+ * (stop_block). A block ends in a sentinel whose tfn commits next_eip
+ * and returns, so the calls nest no deeper than a block is long, even
+ * where the compiler makes no tail calls of them. */
+static inline void insn_enter(cpu_t *c, const struct insn *i)
+{
+    _Static_assert(offsetof(cpu_t, next_eip) == offsetof(cpu_t, eip) + 4, "eip pair");
+    _Static_assert(offsetof(struct insn, next_eip) == offsetof(struct insn, eip) + 4,
+                   "eip pair");
+    memcpy((char *)c + offsetof(cpu_t, eip), (const char *)i + offsetof(struct insn, eip), 8);
+}
+static inline void insn_next(cpu_t *c, const struct insn *i)
+{
+    c->icount++;
+    if (unlikely(c->stop_block)) {
+        c->eip = c->next_eip;
+        return;
+    }
+    i[1].tfn(c, i + 1);
+}
+/* The threaded form of a handler without one of its own. */
+void insn_thread(cpu_t *c, const struct insn *i);
+
 /* ---- decoder (decode.c) ---- */
 /* Decode one instruction at CS:eip into *i. Raises #GP/#PF/#UD as the fetch
  * or the encoding demands. Returns the instruction length. */
@@ -412,30 +444,52 @@ unsigned decode_insn(cpu_t *c, uint32_t eip, struct insn *i);
 #define OPF_REG 0x0800u    /* memory form is #UD */
 #define OPF_BRANCH 0x1000u /* with OPF_END: a near branch, which changes only EIP
                               (and the stack): the next block may follow at once */
+/* An instruction's handler; its threaded form (insn_next) is the
+ * generic one, insn_thread, which calls it. */
 void op_def(unsigned opcode, unsigned flags, insn_fn fn);
 /* For opcodes whose ModRM reg field selects the operation. */
 void op_def_grp(unsigned opcode, unsigned reg, unsigned flags, insn_fn fn);
+/* The same with a threaded form of its own (DEF_THREADED). */
+void op_def_t(unsigned opcode, unsigned flags, insn_fn fn, insn_fn tfn);
 /* Handlers specialised by operand form, so that they do not decide it
  * again each time they run: the decoder picks one of four by whether
  * the r/m operand is memory (mod != 3, or a moffs) and by the operand
- * size. An 8-bit instruction gives its two handlers twice. The array
- * must outlive the decoder (static). */
+ * size. An 8-bit instruction gives its two handlers twice. Each has its
+ * threaded form. The tables must outlive the decoder (static). */
 enum { FORM_R16, FORM_R32, FORM_M16, FORM_M32, FORMS };
-void op_def_forms(unsigned opcode, unsigned flags, const insn_fn *forms);
-void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags, const insn_fn *forms);
+struct op_forms {
+    insn_fn fn[FORMS];
+    insn_fn tfn[FORMS];
+};
+void op_def_forms(unsigned opcode, unsigned flags, const struct op_forms *forms);
+void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
+                      const struct op_forms *forms);
+/* A handler `name` that is `call`, and its threaded form name##_t. */
+#define DEF_THREADED(name, call)                                        \
+    static void name(cpu_t *c, const struct insn *i) { call; }          \
+    static void name##_t(cpu_t *c, const struct insn *i)                \
+    {                                                                   \
+        insn_enter(c, i);                                               \
+        call;                                                           \
+        insn_next(c, i);                                                \
+    }
 /* Stamp out the forms of one body(c, i, arg, size, mem): `arg` is the
  * body's own parameter (an operation, a kind), size and mem constants,
  * so every test of them folds away in each copy. */
-#define DEF_FORMS(name, body, arg)                                                      \
-    static void name##_r16(cpu_t *c, const struct insn *i) { body(c, i, arg, 2, false); } \
-    static void name##_r32(cpu_t *c, const struct insn *i) { body(c, i, arg, 4, false); } \
-    static void name##_m16(cpu_t *c, const struct insn *i) { body(c, i, arg, 2, true); }  \
-    static void name##_m32(cpu_t *c, const struct insn *i) { body(c, i, arg, 4, true); }  \
-    static const insn_fn name##_forms[FORMS] = {name##_r16, name##_r32, name##_m16, name##_m32};
-#define DEF_FORMS_B(name, body, arg)                                                    \
-    static void name##_r8(cpu_t *c, const struct insn *i) { body(c, i, arg, 1, false); }  \
-    static void name##_m8(cpu_t *c, const struct insn *i) { body(c, i, arg, 1, true); }   \
-    static const insn_fn name##_forms[FORMS] = {name##_r8, name##_r8, name##_m8, name##_m8};
+#define DEF_FORMS(name, body, arg)                                      \
+    DEF_THREADED(name##_r16, body(c, i, arg, 2, false))                 \
+    DEF_THREADED(name##_r32, body(c, i, arg, 4, false))                 \
+    DEF_THREADED(name##_m16, body(c, i, arg, 2, true))                  \
+    DEF_THREADED(name##_m32, body(c, i, arg, 4, true))                  \
+    static const struct op_forms name##_forms = {                       \
+        {name##_r16, name##_r32, name##_m16, name##_m32},               \
+        {name##_r16_t, name##_r32_t, name##_m16_t, name##_m32_t}};
+#define DEF_FORMS_B(name, body, arg)                                    \
+    DEF_THREADED(name##_r8, body(c, i, arg, 1, false))                  \
+    DEF_THREADED(name##_m8, body(c, i, arg, 1, true))                   \
+    static const struct op_forms name##_forms = {                       \
+        {name##_r8, name##_r8, name##_m8, name##_m8},                   \
+        {name##_r8_t, name##_r8_t, name##_m8_t, name##_m8_t}};
 void ops_init(void); /* calls every *_ops_init below, once */
 
 void alu_ops_init(void);     /* alu.c: ADD..CMP, TEST, INC/DEC/NEG/NOT, BCD */
@@ -472,17 +526,20 @@ static inline void lf_set(cpu_t *c, enum lf_op op, unsigned size,
 /* Make the arithmetic flags concrete in c->eflags, then change some. */
 void lf_materialize(cpu_t *c);
 
-/* CF, the common producers inline (INC/DEC keep it, ADC/SBB add it). */
+/* CF, the common producers inline (INC/DEC keep it, ADC/SBB add it);
+ * tests in a row, not a switch, which compiles to an indirect jump. */
 static inline bool cpu_cf(cpu_t *c)
 {
     const struct lazyflags *f = &c->lf;
-    switch (f->op) {
-    case LF_SUB: return f->op1 < f->op2;
-    case LF_ADD: return f->res < f->op1;
-    case LF_LOGIC: return false;
-    case LF_INC: case LF_DEC: case LF_CFOF: return f->cf;
-    default: return cpu_cf_slow(c);
-    }
+    if (f->op == LF_SUB)
+        return f->op1 < f->op2;
+    if (f->op == LF_LOGIC)
+        return false;
+    if ((unsigned)f->op - LF_INC <= LF_CFOF - LF_INC)  /* INC, DEC, CFOF */
+        return f->cf;
+    if (f->op == LF_ADD)
+        return f->res < f->op1;
+    return cpu_cf_slow(c);
 }
 
 /* A condition; with cc a constant (the handlers specialised per
@@ -613,11 +670,20 @@ static inline void host_store(uint8_t *p, unsigned size, uint32_t v)
     memcpy(p, &v, size);
 }
 
-/* The fast path: one masked compare and a host-pointer add. */
+/* The fast path: one compare and a host-pointer add. The entry is the
+ * one of the page of the access's last byte, its tag compared with the
+ * page of the first: so the compare fails as well for an access that
+ * crosses into the next page (or wraps at 4 GiB), since the entry in a
+ * page's slot holds that page or nothing. */
+static inline struct fast_entry *fast_slot(cpu_t *c, unsigned kind, uint32_t lin,
+                                           unsigned size)
+{
+    return &c->fast[kind][((lin + size - 1) >> 12) & (FAST_SIZE - 1)];
+}
 static inline uint32_t lin_read(cpu_t *c, uint32_t lin, unsigned size, int acc)
 {
-    struct fast_entry *fe = &c->fast[acc & 3][(lin >> 12) & (FAST_SIZE - 1)];
-    if (likely(fe->tag == (lin & ~0xFFFu) && (lin & 0xFFFu) <= 4096u - size)) {
+    struct fast_entry *fe = fast_slot(c, (unsigned)acc & 3, lin, size);
+    if (likely(fe->tag == (lin & ~0xFFFu))) {
         fe->hits++;
         return host_load(fe->host + (lin & 0xFFFu), size);
     }
@@ -625,9 +691,8 @@ static inline uint32_t lin_read(cpu_t *c, uint32_t lin, unsigned size, int acc)
 }
 static inline void lin_write(cpu_t *c, uint32_t lin, unsigned size, uint32_t v, int acc)
 {
-    struct fast_entry *fe = &c->fast[FAST_W][(lin >> 12) & (FAST_SIZE - 1)];
-    if (likely(fe->tag == (lin & ~0xFFFu) && (lin & 0xFFFu) <= 4096u - size &&
-               !(acc & ACC_SYS))) {
+    struct fast_entry *fe = fast_slot(c, FAST_W, lin, size);
+    if (likely(fe->tag == (lin & ~0xFFFu) && !(acc & ACC_SYS))) {
         fe->hits++;
         host_store(fe->host + (lin & 0xFFFu), size, v);
         return;

@@ -16,8 +16,8 @@
 #include "decode.h"
 
 struct opdesc {
-    insn_fn fn;
-    const insn_fn *forms;  /* NULL, or handlers by form (FORM_*) */
+    insn_fn fn, tfn;                /* tfn NULL: insn_thread */
+    const struct op_forms *forms;   /* NULL, or handlers by form (FORM_*) */
     uint16_t flags;
 };
 
@@ -27,34 +27,47 @@ static bool is_group[0x200];
 
 void op_def(unsigned opcode, unsigned flags, insn_fn fn)
 {
-    optab[opcode & 0x1FF] = (struct opdesc){fn, NULL, (uint16_t)flags};
+    optab[opcode & 0x1FF] = (struct opdesc){fn, NULL, NULL, (uint16_t)flags};
+}
+
+void op_def_t(unsigned opcode, unsigned flags, insn_fn fn, insn_fn tfn)
+{
+    optab[opcode & 0x1FF] = (struct opdesc){fn, tfn, NULL, (uint16_t)flags};
 }
 
 void op_def_grp(unsigned opcode, unsigned reg, unsigned flags, insn_fn fn)
 {
     is_group[opcode & 0x1FF] = true;
-    grptab[opcode & 0x1FF][reg & 7] = (struct opdesc){fn, NULL, (uint16_t)(flags | OPF_MODRM)};
+    grptab[opcode & 0x1FF][reg & 7] =
+        (struct opdesc){fn, NULL, NULL, (uint16_t)(flags | OPF_MODRM)};
 }
 
-void op_def_forms(unsigned opcode, unsigned flags, const insn_fn *forms)
+void op_def_forms(unsigned opcode, unsigned flags, const struct op_forms *forms)
 {
-    optab[opcode & 0x1FF] = (struct opdesc){forms[FORM_R32], forms, (uint16_t)flags};
+    optab[opcode & 0x1FF] =
+        (struct opdesc){forms->fn[FORM_R32], forms->tfn[FORM_R32], forms, (uint16_t)flags};
 }
 
-void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags, const insn_fn *forms)
+void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
+                      const struct op_forms *forms)
 {
     is_group[opcode & 0x1FF] = true;
-    grptab[opcode & 0x1FF][reg & 7] =
-        (struct opdesc){forms[FORM_R32], forms, (uint16_t)(flags | OPF_MODRM)};
+    grptab[opcode & 0x1FF][reg & 7] = (struct opdesc){
+        forms->fn[FORM_R32], forms->tfn[FORM_R32], forms, (uint16_t)(flags | OPF_MODRM)};
 }
 
-/* The handler for the form decoded: a memory operand or not (no ModRM,
+/* The handlers for the form decoded: a memory operand or not (no ModRM,
  * or mod 3; a moffs is memory), and the operand size. */
-static insn_fn form_handler(const struct opdesc *d, const struct insn *i)
+static void form_handlers(const struct opdesc *d, struct insn *i)
 {
-    if (!d->forms)
-        return d->fn;
-    return d->forms[(i->mod != 3 ? FORM_M16 : FORM_R16) + (i->o32 ? 1 : 0)];
+    unsigned form = (i->mod != 3 ? FORM_M16 : FORM_R16) + (i->o32 ? 1 : 0);
+    if (d->forms) {
+        i->fn = d->forms->fn[form];
+        i->tfn = d->forms->tfn[form];
+    } else {
+        i->fn = d->fn;
+        i->tfn = d->tfn ? d->tfn : insn_thread;
+    }
 }
 
 static void op_ud(cpu_t *c, const struct insn *i)
@@ -260,7 +273,12 @@ unsigned decode_fetch(struct fetch *f, struct insn *i)
     }
     decode_imm(f, i, d.flags);
     i->lock = lock;
-    i->fn = d.fn && encoding_valid(i, d.flags, lock) ? form_handler(&d, i) : op_ud;
+    if (d.fn && encoding_valid(i, d.flags, lock)) {
+        form_handlers(&d, i);
+    } else {
+        i->fn = op_ud;
+        i->tfn = insn_thread;
+    }
     i->len = (uint8_t)f->n;
     i->eip = f->eip;
     i->next_eip = (f->eip + f->n) & (f->o32_default ? 0xFFFFFFFFu : 0xFFFFu);

@@ -138,6 +138,21 @@ static struct block *block_find(struct blockcache *bc, uint64_t key, uint32_t ei
     return NULL;
 }
 
+void insn_thread(cpu_t *c, const struct insn *i)
+{
+    insn_enter(c, i);
+    i->fn(c, i);
+    insn_next(c, i);
+}
+
+/* The sentinel after a block's last instruction: the end of its
+ * threaded run (cpu.h). */
+static void block_done(cpu_t *c, const struct insn *i)
+{
+    (void)i;
+    c->eip = c->next_eip;
+}
+
 /* The last instruction decides whether a successor may follow without
  * the checks between blocks: a near branch or a plain instruction (the
  * block was cut at its size or the page end) changes neither CS, nor
@@ -175,7 +190,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
         return NULL;
     if (bc->count >= MAX_BLOCKS)
         blocks_flush_all(c);
-    b = calloc(1, sizeof *b + n * sizeof(struct insn));
+    b = calloc(1, sizeof *b + (n + 1) * sizeof(struct insn));
     if (!b)
         return NULL;
     b->key = key;
@@ -186,6 +201,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     for (unsigned k = 0; k < LINKS; k++)
         b->link[k].gen = LINK_NONE;
     memcpy(b->insns, tmp, n * sizeof(struct insn));
+    b->insns[n].fn = b->insns[n].tfn = block_done;
     b->hnext = bc->hash[block_hash(key)];
     bc->hash[block_hash(key)] = b;
     b->pnext = bc->page[phys_page >> 12];
@@ -194,35 +210,36 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     return b;
 }
 
-/* c->eip and c->next_eip for the instruction about to run, copied from
- * its decoded form in one move (both pairs are adjacent: cpu.h). */
-static inline void insn_enter(cpu_t *c, const struct insn *i)
-{
-    _Static_assert(offsetof(cpu_t, next_eip) == offsetof(cpu_t, eip) + 4, "eip pair");
-    _Static_assert(offsetof(struct insn, next_eip) == offsetof(struct insn, eip) + 4,
-                   "eip pair");
-    memcpy((char *)c + offsetof(cpu_t, eip), (const char *)i + offsetof(struct insn, eip), 8);
-}
-
-/* n >= 1 instructions. Each handler finds c->eip (where a fault leaves
- * it) and c->next_eip (which a branch overwrites) set; the last one's
- * next_eip becomes c->eip. An instruction that sets stop_block (a write
- * to code, a device raising INTR, a change of mode) is the last. With an
- * instruction observer (-d insn, -trace insn) the loop tells it of each
- * instruction before it runs; blocks stay whole, so observing changes
- * neither the TLB lookups nor the interrupt points. */
-static inline __attribute__((always_inline)) void
-run_insns(cpu_t *c, const struct insn *i, uint32_t n, bool observed)
+/* n >= 1 instructions with an instruction observer (-d insn, -trace
+ * insn), told of each before it runs: a loop calling each handler's
+ * plain form, as insn_enter/insn_next would run them threaded. Blocks
+ * stay whole, so observing changes neither the TLB lookups nor the
+ * interrupt points. */
+static void run_observed(cpu_t *c, const struct insn *i, uint32_t n)
 {
     const struct insn *end = i + n;
     do {
         insn_enter(c, i);
-        if (observed)
-            c->on_insn(c, i);
+        c->on_insn(c, i);
         i->fn(c, i);
         c->icount++;
     } while (++i != end && likely(!c->stop_block));
     c->eip = c->next_eip;
+}
+
+/* The first n (>= 1) of a block's instructions: a block cut short by
+ * the budget, one instruction of a single step. They run threaded, as
+ * whole blocks do, from a copy that ends in its own sentinel. */
+static void run_part(cpu_t *c, const struct insn *i, uint32_t n)
+{
+    struct insn part[BLOCK_MAX + 1];
+    if (unlikely(c->on_insn != NULL)) {
+        run_observed(c, i, n);
+        return;
+    }
+    memcpy(part, i, n * sizeof *i);
+    part[n] = (struct insn){.fn = block_done, .tfn = block_done};
+    part[0].tfn(c, part);
 }
 
 /* One instruction decoded on the spot: code outside RAM, or crossing a
@@ -231,10 +248,7 @@ static void run_uncached(cpu_t *c)
 {
     struct insn i;
     decode_insn(c, c->eip, &i);
-    if (unlikely(c->on_insn != NULL))
-        run_insns(c, &i, 1, true);
-    else
-        run_insns(c, &i, 1, false);
+    run_part(c, &i, 1);
 }
 
 /* The code page for CS:EIP through the instruction TLB. */
@@ -304,10 +318,13 @@ run_chain(cpu_t *c, struct block *b, uint64_t end, bool observed)
     for (;;) {
         uint64_t left = end - c->icount;
         if (unlikely(b->n >= left)) {
-            run_insns(c, b->insns, (uint32_t)left, observed);
+            run_part(c, b->insns, (uint32_t)left);
             return;
         }
-        run_insns(c, b->insns, b->n, observed);
+        if (observed)
+            run_observed(c, b->insns, b->n);
+        else
+            b->insns[0].tfn(c, b->insns);
         if (c->stop_block)
             return;
         b = block_next(c, b);

@@ -46,14 +46,14 @@ uint32_t stack_peek(cpu_t *c, unsigned size, uint32_t at)
  * constants: DEF_FORMS (cpu.h) makes a handler of each combination, and
  * the decoder picks it. Their first parameter is unused. */
 
-static inline void mov_rm_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void mov_rm_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                             bool mem)
 {
     (void)none;
     rm_put(c, i, size, mem, reg_get(c, i->reg, size));
 }
 
-static inline void mov_r_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void mov_r_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                             bool mem)
 {
     (void)none;
@@ -93,7 +93,7 @@ static void mov_r8_imm(cpu_t *c, const struct insn *i)
     reg_set(c, i->op & 7, 1, i->imm);
 }
 
-static inline void mov_r_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void mov_r_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                              bool mem)
 {
     (void)none;
@@ -101,7 +101,7 @@ static inline void mov_r_imm(cpu_t *c, const struct insn *i, unsigned none, unsi
     reg_set(c, i->op & 7, size, i->imm);
 }
 
-static inline void mov_rm_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void mov_rm_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                               bool mem)
 {
     (void)none;
@@ -113,12 +113,12 @@ DEF_FORMS_B(mov_rm8_imm, mov_rm_imm, 0)
 DEF_FORMS(mov_rm_immv, mov_rm_imm, 0)
 
 /* MOVZX, MOVSX: the source's size is the body's parameter (1 or 2). */
-static inline void movzx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
+BODY void movzx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
 {
     reg_set(c, i->reg, size, rm_get(c, i, from, mem));
 }
 
-static inline void movsx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
+BODY void movsx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
 {
     reg_set(c, i->reg, size, lf_sext(rm_get(c, i, from, mem), from));
 }
@@ -220,7 +220,7 @@ static void xadd8(cpu_t *c, const struct insn *i) { xadd_sz(c, i, 1); }
 static void xadd(cpu_t *c, const struct insn *i) { xadd_sz(c, i, opsize(i)); }
 
 /* LEA: the offset only; with 16-bit operands its low half. */
-static inline void lea(cpu_t *c, const struct insn *i, unsigned none, unsigned size, bool mem)
+BODY void lea(cpu_t *c, const struct insn *i, unsigned none, unsigned size, bool mem)
 {
     (void)none;
     (void)mem;
@@ -232,7 +232,7 @@ DEF_FORMS(lea, lea, 0)
 /* ---- PUSH and POP ---- */
 
 /* PUSH ESP pushes the value before the push (SDM vol. 2, PUSH). */
-static inline void push_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void push_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                           bool mem)
 {
     (void)none;
@@ -241,7 +241,7 @@ static inline void push_r(cpu_t *c, const struct insn *i, unsigned none, unsigne
 }
 
 /* POP ESP leaves ESP holding the popped value: the increment comes first. */
-static inline void pop_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void pop_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                          bool mem)
 {
     uint32_t v = pop(c, size);
@@ -250,7 +250,7 @@ static inline void pop_r(cpu_t *c, const struct insn *i, unsigned none, unsigned
     reg_set(c, i->op & 7, size, v);
 }
 
-static inline void push_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void push_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                             bool mem)
 {
     (void)none;
@@ -258,7 +258,7 @@ static inline void push_imm(cpu_t *c, const struct insn *i, unsigned none, unsig
     push(c, size, i->imm);
 }
 
-static inline void push_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void push_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                            bool mem)
 {
     (void)none;
@@ -403,26 +403,26 @@ static void xlat(cpu_t *c, const struct insn *i)
 void move_ops_init(void)
 {
     unsigned r;
-    op_def_forms(0x88, OPF_MODRM, mov_rm_r8_forms);
-    op_def_forms(0x89, OPF_MODRM, mov_rm_rv_forms);
-    op_def_forms(0x8A, OPF_MODRM, mov_r_rm8_forms);
-    op_def_forms(0x8B, OPF_MODRM, mov_r_rmv_forms);
+    op_def_forms(0x88, OPF_MODRM, &mov_rm_r8_forms);
+    op_def_forms(0x89, OPF_MODRM, &mov_rm_rv_forms);
+    op_def_forms(0x8A, OPF_MODRM, &mov_r_rm8_forms);
+    op_def_forms(0x8B, OPF_MODRM, &mov_r_rmv_forms);
     op_def(0xA0, OPF_MOFFS, mov_al_moffs);
     op_def(0xA1, OPF_MOFFS, mov_eax_moffs);
     op_def(0xA2, OPF_MOFFS, mov_moffs_al);
     op_def(0xA3, OPF_MOFFS, mov_moffs_eax);
     for (r = 0; r < 8; r++) {
         op_def(0xB0 + r, OPF_IMM_B, mov_r8_imm);
-        op_def_forms(0xB8 + r, OPF_IMM_Z, mov_r_immv_forms);
-        op_def_forms(0x50 + r, 0, push_r_forms);
-        op_def_forms(0x58 + r, 0, pop_r_forms);
+        op_def_forms(0xB8 + r, OPF_IMM_Z, &mov_r_immv_forms);
+        op_def_forms(0x50 + r, 0, &push_r_forms);
+        op_def_forms(0x58 + r, 0, &pop_r_forms);
     }
-    op_def_grp_forms(0xC6, 0, OPF_MODRM | OPF_IMM_B, mov_rm8_imm_forms);
-    op_def_grp_forms(0xC7, 0, OPF_MODRM | OPF_IMM_Z, mov_rm_immv_forms);
-    op_def_forms(0x1B6, OPF_MODRM, movzx8_forms);
-    op_def_forms(0x1B7, OPF_MODRM, movzx16_forms);
-    op_def_forms(0x1BE, OPF_MODRM, movsx8_forms);
-    op_def_forms(0x1BF, OPF_MODRM, movsx16_forms);
+    op_def_grp_forms(0xC6, 0, OPF_MODRM | OPF_IMM_B, &mov_rm8_imm_forms);
+    op_def_grp_forms(0xC7, 0, OPF_MODRM | OPF_IMM_Z, &mov_rm_immv_forms);
+    op_def_forms(0x1B6, OPF_MODRM, &movzx8_forms);
+    op_def_forms(0x1B7, OPF_MODRM, &movzx16_forms);
+    op_def_forms(0x1BE, OPF_MODRM, &movsx8_forms);
+    op_def_forms(0x1BF, OPF_MODRM, &movsx16_forms);
 
     op_def(0x86, OPF_MODRM | OPF_LOCK, xchg_rm_r8);
     op_def(0x87, OPF_MODRM | OPF_LOCK, xchg_rm_r);
@@ -434,11 +434,11 @@ void move_ops_init(void)
     op_def_grp(0x1C7, 1, OPF_MODRM | OPF_MEM | OPF_LOCK, cmpxchg8b);
     op_def(0x1C0, OPF_MODRM | OPF_LOCK, xadd8);
     op_def(0x1C1, OPF_MODRM | OPF_LOCK, xadd);
-    op_def_forms(0x8D, OPF_MODRM | OPF_MEM, lea_forms);
+    op_def_forms(0x8D, OPF_MODRM | OPF_MEM, &lea_forms);
 
-    op_def_forms(0x68, OPF_IMM_Z, push_imm_forms);
-    op_def_forms(0x6A, OPF_IMM_BS, push_imm_forms);
-    op_def_grp_forms(0xFF, 6, OPF_MODRM, push_rm_forms);
+    op_def_forms(0x68, OPF_IMM_Z, &push_imm_forms);
+    op_def_forms(0x6A, OPF_IMM_BS, &push_imm_forms);
+    op_def_grp_forms(0xFF, 6, OPF_MODRM, &push_rm_forms);
     op_def_grp(0x8F, 0, OPF_MODRM, pop_rm);
     op_def(0x60, 0, pusha);
     op_def(0x61, 0, popa);

@@ -92,7 +92,7 @@ static inline void idiv_acc(cpu_t *c, const struct insn *i, unsigned size)
 }
 
 /* IMUL r, r/m, imm (69, 6B) and IMUL r, r/m (0F AF): 16/32-bit only. */
-static inline void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, bool mem,
+BODY void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, bool mem,
                                uint32_t b)
 {
     unsigned bits = size * 8;
@@ -104,14 +104,14 @@ static inline void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, bo
 }
 
 /* Bodies for DEF_FORMS (cpu.h); the first parameter is unused. */
-static inline void imul_reg_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+BODY void imul_reg_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
                                bool mem)
 {
     (void)none;
     imul_to_reg(c, i, size, mem, reg_get(c, i->reg, size));
 }
 
-static inline void imul_reg_rm_imm(cpu_t *c, const struct insn *i, unsigned none,
+BODY void imul_reg_rm_imm(cpu_t *c, const struct insn *i, unsigned none,
                                    unsigned size, bool mem)
 {
     (void)none;
@@ -146,7 +146,7 @@ void muldiv_ops_init(void)
     op_def_grp(0xF7, 6, OPF_MODRM, div_v);
     op_def_grp(0xF6, 7, OPF_MODRM, idiv_b);
     op_def_grp(0xF7, 7, OPF_MODRM, idiv_v);
-    op_def_forms(0x1AF, OPF_MODRM, imul2_forms);
-    op_def_forms(0x69, OPF_MODRM | OPF_IMM_Z, imul3_forms);
-    op_def_forms(0x6B, OPF_MODRM | OPF_IMM_BS, imul3_forms);
+    op_def_forms(0x1AF, OPF_MODRM, &imul2_forms);
+    op_def_forms(0x69, OPF_MODRM | OPF_IMM_Z, &imul3_forms);
+    op_def_forms(0x6B, OPF_MODRM | OPF_IMM_BS, &imul3_forms);
 }

@@ -29,7 +29,7 @@ static inline uint32_t size_mask(unsigned size)
     return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;
 }
 
-static inline __attribute__((always_inline)) struct shift_out shift_calc(unsigned kind, unsigned size, uint32_t a,
+BODY struct shift_out shift_calc(unsigned kind, unsigned size, uint32_t a,
                                           unsigned n, unsigned cin)
 {
     unsigned bits = size * 8;
@@ -96,7 +96,7 @@ static inline __attribute__((always_inline)) struct shift_out shift_calc(unsigne
     return o;
 }
 
-static inline void shift_flags(cpu_t *c, unsigned kind, unsigned size, uint32_t a,
+BODY void shift_flags(cpu_t *c, unsigned kind, unsigned size, uint32_t a,
                                unsigned n, struct shift_out o)
 {
     if (!o.flags)
@@ -112,7 +112,7 @@ static inline void shift_flags(cpu_t *c, unsigned kind, unsigned size, uint32_t 
 }
 
 /* C0/C1: imm8; D0/D1: 1; D2/D3: CL. */
-static inline unsigned shift_count(cpu_t *c, const struct insn *i)
+BODY unsigned shift_count(cpu_t *c, const struct insn *i)
 {
     if (i->op <= 0xC1)
         return i->imm & 31;
@@ -123,7 +123,7 @@ static inline unsigned shift_count(cpu_t *c, const struct insn *i)
 
 /* A body for DEF_FORMS (cpu.h): kind, size and register-or-memory are
  * constants in each handler. */
-static inline __attribute__((always_inline)) void
+BODY void
 shift_insn(cpu_t *c, const struct insn *i, unsigned kind, unsigned size, bool mem)
 {
     unsigned n = shift_count(c, i);
@@ -226,12 +226,12 @@ static void shrd(cpu_t *c, const struct insn *i)
 
 void shift_ops_init(void)
 {
-    static const insn_fn *const byte_ops[8] = {
-        rol_b_forms, ror_b_forms, rcl_b_forms, rcr_b_forms,
-        shl_b_forms, shr_b_forms, shl_b_forms, sar_b_forms};
-    static const insn_fn *const word_ops[8] = {
-        rol_v_forms, ror_v_forms, rcl_v_forms, rcr_v_forms,
-        shl_v_forms, shr_v_forms, shl_v_forms, sar_v_forms};
+    static const struct op_forms *const byte_ops[8] = {
+        &rol_b_forms, &ror_b_forms, &rcl_b_forms, &rcr_b_forms,
+        &shl_b_forms, &shr_b_forms, &shl_b_forms, &sar_b_forms};
+    static const struct op_forms *const word_ops[8] = {
+        &rol_v_forms, &ror_v_forms, &rcl_v_forms, &rcr_v_forms,
+        &shl_v_forms, &shr_v_forms, &shl_v_forms, &sar_v_forms};
     for (unsigned r = 0; r < 8; r++) {
         op_def_grp_forms(0xC0, r, OPF_MODRM | OPF_IMM_B, byte_ops[r]);
         op_def_grp_forms(0xC1, r, OPF_MODRM | OPF_IMM_B, word_ops[r]);
