@@ -114,9 +114,9 @@ BODY void form_rm_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size
 }
 
 /* name_b_forms: the 8-bit form; name_v_forms: 16- or 32-bit. */
-#define SIZED(name, form, op)        \
-    DEF_FORMS_B(name##_b, form, op)  \
-    DEF_FORMS(name##_v, form, op)
+#define SIZED(name, form, op)           \
+    DEF_FORMS_B_RP(name##_b, form, op)  \
+    DEF_FORMS_RP(name##_v, form, op)
 #define ALU_FORMS(name, op)                     \
     SIZED(name##_rm_reg, form_rm_reg, op)       \
     SIZED(name##_reg_rm, form_reg_rm, op)       \
@@ -208,8 +208,8 @@ SIZED(inc_rm, unary_rm, U_INC)
 SIZED(dec_rm, unary_rm, U_DEC)
 SIZED(neg_rm, unary_rm, U_NEG)
 SIZED(not_rm, unary_rm, U_NOT)
-DEF_FORMS(inc_reg, incdec_reg, U_INC)
-DEF_FORMS(dec_reg, incdec_reg, U_DEC)
+DEF_FORMS_RP(inc_reg, incdec_reg, U_INC)
+DEF_FORMS_RP(dec_reg, incdec_reg, U_DEC)
 
 /* ---- BCD adjustments (SDM vol. 2, DAA DAS AAA AAS AAM AAD) ---- */
 

@@ -251,6 +251,7 @@ struct insn {
     uint8_t base, index, scale; /* EA: reg[base] + (reg[index] << scale) + disp */
     uint8_t rep;    /* 0, REP_Z (F3) or REP_NZ (F2) */
     uint8_t lock;
+    uint8_t ends;   /* OPF_END: the last of its block, and it sets the EIP pair */
 };
 #define REP_Z 1
 #define REP_NZ 2
@@ -402,9 +403,12 @@ void blocks_flush_all(cpu_t *c);
  * from its decoded form (insn_enter: one 8-byte move, both pairs being
  * adjacent), runs the instruction, counts it, and as its last act calls
  * the next one's tfn (insn_next), unless it must be the last
- * (stop_block). A block ends in a sentinel whose tfn commits next_eip
- * and returns, so the calls nest no deeper than a block is long, even
- * where the compiler makes no tail calls of them. */
+ * (stop_block). A pure instruction (DEF_THREADED_PURE) does neither the
+ * first nor the test, so the EIP pair may lag behind until the next
+ * instruction that sets it. A block ends in a sentinel whose tfn sets
+ * the EIP (block_done*, exec.c) and returns, so the calls nest no deeper
+ * than a block is long, even where the compiler makes no tail calls of
+ * them. */
 static inline void insn_enter(cpu_t *c, const struct insn *i)
 {
     _Static_assert(offsetof(cpu_t, next_eip) == offsetof(cpu_t, eip) + 4, "eip pair");
@@ -419,6 +423,11 @@ static inline void insn_next(cpu_t *c, const struct insn *i)
         c->eip = c->next_eip;
         return;
     }
+    i[1].tfn(c, i + 1);
+}
+static inline void insn_next_pure(cpu_t *c, const struct insn *i)
+{
+    c->icount++;
     i[1].tfn(c, i + 1);
 }
 /* The threaded form of a handler without one of its own. */
@@ -473,6 +482,17 @@ void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
         call;                                                           \
         insn_next(c, i);                                                \
     }
+/* The same for a handler that touches registers and flags only: it can
+ * neither fault nor set stop_block, and reads neither c->eip nor
+ * c->next_eip; so its threaded form sets no EIP and tests no stop_block
+ * (insn_next_pure). */
+#define DEF_THREADED_PURE(name, call)                                   \
+    static void name(cpu_t *c, const struct insn *i) { call; }          \
+    static void name##_t(cpu_t *c, const struct insn *i)                \
+    {                                                                   \
+        call;                                                           \
+        insn_next_pure(c, i);                                           \
+    }
 /* Stamp out the forms of one body(c, i, arg, size, mem): `arg` is the
  * body's own parameter (an operation, a kind), size and mem constants,
  * so every test of them folds away in each copy. */
@@ -486,6 +506,22 @@ void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
         {name##_r16_t, name##_r32_t, name##_m16_t, name##_m32_t}};
 #define DEF_FORMS_B(name, body, arg)                                    \
     DEF_THREADED(name##_r8, body(c, i, arg, 1, false))                  \
+    DEF_THREADED(name##_m8, body(c, i, arg, 1, true))                   \
+    static const struct op_forms name##_forms = {                       \
+        {name##_r8, name##_r8, name##_m8, name##_m8},                   \
+        {name##_r8_t, name##_r8_t, name##_m8_t, name##_m8_t}};
+/* The same for a body whose register forms are pure (DEF_THREADED_PURE):
+ * with no memory operand it touches registers and flags only. */
+#define DEF_FORMS_RP(name, body, arg)                                   \
+    DEF_THREADED_PURE(name##_r16, body(c, i, arg, 2, false))            \
+    DEF_THREADED_PURE(name##_r32, body(c, i, arg, 4, false))            \
+    DEF_THREADED(name##_m16, body(c, i, arg, 2, true))                  \
+    DEF_THREADED(name##_m32, body(c, i, arg, 4, true))                  \
+    static const struct op_forms name##_forms = {                       \
+        {name##_r16, name##_r32, name##_m16, name##_m32},               \
+        {name##_r16_t, name##_r32_t, name##_m16_t, name##_m32_t}};
+#define DEF_FORMS_B_RP(name, body, arg)                                 \
+    DEF_THREADED_PURE(name##_r8, body(c, i, arg, 1, false))             \
     DEF_THREADED(name##_m8, body(c, i, arg, 1, true))                   \
     static const struct op_forms name##_forms = {                       \
         {name##_r8, name##_r8, name##_m8, name##_m8},                   \

@@ -145,12 +145,28 @@ void insn_thread(cpu_t *c, const struct insn *i)
     insn_next(c, i);
 }
 
-/* The sentinel after a block's last instruction: the end of its
- * threaded run (cpu.h). */
+/* The sentinel after a block's last instruction, the end of its
+ * threaded run (cpu.h). After an instruction that ends a block (OPF_END:
+ * it set the EIP pair, and a branch may have changed next_eip), next_eip
+ * is the EIP; after any other, which may be pure and so have left the
+ * pair behind, the EIP is where the block's code ends: the sentinel's
+ * own eip (block_done_at). */
 static void block_done(cpu_t *c, const struct insn *i)
 {
     (void)i;
     c->eip = c->next_eip;
+}
+
+static void block_done_at(cpu_t *c, const struct insn *i)
+{
+    c->eip = i->eip;
+}
+
+/* The sentinel for instructions ending in last. */
+static struct insn sentinel_after(const struct insn *last)
+{
+    insn_fn f = last->ends ? block_done : block_done_at;
+    return (struct insn){.fn = f, .tfn = f, .eip = last->next_eip, .next_eip = last->next_eip};
 }
 
 /* The last instruction decides whether a successor may follow without
@@ -201,7 +217,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     for (unsigned k = 0; k < LINKS; k++)
         b->link[k].gen = LINK_NONE;
     memcpy(b->insns, tmp, n * sizeof(struct insn));
-    b->insns[n].fn = b->insns[n].tfn = block_done;
+    b->insns[n] = sentinel_after(&b->insns[n - 1]);
     b->hnext = bc->hash[block_hash(key)];
     bc->hash[block_hash(key)] = b;
     b->pnext = bc->page[phys_page >> 12];
@@ -238,7 +254,7 @@ static void run_part(cpu_t *c, const struct insn *i, uint32_t n)
         return;
     }
     memcpy(part, i, n * sizeof *i);
-    part[n] = (struct insn){.fn = block_done, .tfn = block_done};
+    part[n] = sentinel_after(&part[n - 1]);
     part[0].tfn(c, part);
 }
 

@@ -60,10 +60,10 @@ BODY void mov_r_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
     reg_set(c, i->reg, size, rm_get(c, i, size, mem));
 }
 
-DEF_FORMS_B(mov_rm_r8, mov_rm_r, 0)
-DEF_FORMS(mov_rm_rv, mov_rm_r, 0)
-DEF_FORMS_B(mov_r_rm8, mov_r_rm, 0)
-DEF_FORMS(mov_r_rmv, mov_r_rm, 0)
+DEF_FORMS_B_RP(mov_rm_r8, mov_rm_r, 0)
+DEF_FORMS_RP(mov_rm_rv, mov_rm_r, 0)
+DEF_FORMS_B_RP(mov_r_rm8, mov_r_rm, 0)
+DEF_FORMS_RP(mov_r_rmv, mov_r_rm, 0)
 
 /* A0-A3: the offset is an immediate (moffs), in i->disp. */
 static void mov_al_moffs(cpu_t *c, const struct insn *i)
@@ -108,9 +108,9 @@ BODY void mov_rm_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned siz
     rm_put(c, i, size, mem, i->imm);
 }
 
-DEF_FORMS(mov_r_immv, mov_r_imm, 0)
-DEF_FORMS_B(mov_rm8_imm, mov_rm_imm, 0)
-DEF_FORMS(mov_rm_immv, mov_rm_imm, 0)
+DEF_FORMS_RP(mov_r_immv, mov_r_imm, 0)
+DEF_FORMS_B_RP(mov_rm8_imm, mov_rm_imm, 0)
+DEF_FORMS_RP(mov_rm_immv, mov_rm_imm, 0)
 
 /* MOVZX, MOVSX: the source's size is the body's parameter (1 or 2). */
 BODY void movzx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
@@ -123,10 +123,10 @@ BODY void movsx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bo
     reg_set(c, i->reg, size, lf_sext(rm_get(c, i, from, mem), from));
 }
 
-DEF_FORMS(movzx8, movzx, 1)
-DEF_FORMS(movzx16, movzx, 2)
-DEF_FORMS(movsx8, movsx, 1)
-DEF_FORMS(movsx16, movsx, 2)
+DEF_FORMS_RP(movzx8, movzx, 1)
+DEF_FORMS_RP(movzx16, movzx, 2)
+DEF_FORMS_RP(movsx8, movsx, 1)
+DEF_FORMS_RP(movsx16, movsx, 2)
 
 /* ---- exchanges ---- */
 
@@ -227,7 +227,11 @@ BODY void lea(cpu_t *c, const struct insn *i, unsigned none, unsigned size, bool
     reg_set(c, i->reg, size, ea(c, i));
 }
 
-DEF_FORMS(lea, lea, 0)
+/* LEA only computes: even its memory forms are pure. */
+DEF_THREADED_PURE(lea_m16, lea(c, i, 0, 2, true))
+DEF_THREADED_PURE(lea_m32, lea(c, i, 0, 4, true))
+static const struct op_forms lea_forms = {
+    {lea_m16, lea_m32, lea_m16, lea_m32}, {lea_m16_t, lea_m32_t, lea_m16_t, lea_m32_t}};
 
 /* ---- PUSH and POP ---- */
 

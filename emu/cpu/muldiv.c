@@ -133,8 +133,8 @@ SIZED(imul, imul_acc)
 SIZED(div, div_acc)
 SIZED(idiv, idiv_acc)
 
-DEF_FORMS(imul2, imul_reg_rm, 0)
-DEF_FORMS(imul3, imul_reg_rm_imm, 0)
+DEF_FORMS_RP(imul2, imul_reg_rm, 0)
+DEF_FORMS_RP(imul3, imul_reg_rm_imm, 0)
 
 void muldiv_ops_init(void)
 {

@@ -138,9 +138,9 @@ shift_insn(cpu_t *c, const struct insn *i, unsigned kind, unsigned size, bool me
     shift_flags(c, kind, size, a, n, o);
 }
 
-#define SHIFT(name, kind)                  \
-    DEF_FORMS_B(name##_b, shift_insn, kind) \
-    DEF_FORMS(name##_v, shift_insn, kind)
+#define SHIFT(name, kind)                     \
+    DEF_FORMS_B_RP(name##_b, shift_insn, kind) \
+    DEF_FORMS_RP(name##_v, shift_insn, kind)
 
 SHIFT(rol, K_ROL)
 SHIFT(ror, K_ROR)
