@@ -31,7 +31,49 @@ BODY void jcc(cpu_t *c, const struct insn *i, unsigned cc)
         c->next_eip = near_target(c, i, c->next_eip + i->imm);
 }
 
-#define JCC(cc) DEF_THREADED(jcc_##cc, jcc(c, i, cc))
+/* Threaded Jcc and JMP rel, the last of their block: they compute the
+ * EIP from the decoded instruction and set it themselves, setting the
+ * EIP pair only on the way to a fault, and leave conditions the inline
+ * test cannot decide to a call in tail position, so that the common
+ * path needs no stack frame. */
+static __attribute__((noinline)) void branch_to(cpu_t *c, const struct insn *i, bool taken)
+{
+    insn_enter(c, i);
+    if (taken)
+        c->next_eip = near_target(c, i, c->next_eip + i->imm);
+    c->eip = c->next_eip;
+    c->icount++;
+}
+
+static __attribute__((noinline)) void jcc_slow(cpu_t *c, const struct insn *i)
+{
+    branch_to(c, i, cpu_cond_slow(c, i->op & 15));
+}
+
+BODY void jcc_t(cpu_t *c, const struct insn *i, unsigned cc)
+{
+    int r = cpu_cond_fast(c, cc);
+    uint32_t eip = i->next_eip;
+    if (unlikely(r < 0)) {
+        jcc_slow(c, i);
+        return;
+    }
+    if (r) {
+        eip += i->imm;
+        if (!i->o32)
+            eip &= 0xFFFFu;
+        if (unlikely(eip > c->seg[SR_CS].limit)) {
+            branch_to(c, i, true);  /* raises #GP(0) */
+            return;
+        }
+    }
+    c->eip = c->next_eip = eip;
+    c->icount++;
+}
+
+#define JCC(cc)                                                                 \
+    static void jcc_##cc(cpu_t *c, const struct insn *i) { jcc(c, i, cc); }    \
+    static void jcc_##cc##_t(cpu_t *c, const struct insn *i) { jcc_t(c, i, cc); }
 JCC(0) JCC(1) JCC(2) JCC(3) JCC(4) JCC(5) JCC(6) JCC(7)
 JCC(8) JCC(9) JCC(10) JCC(11) JCC(12) JCC(13) JCC(14) JCC(15)
 static const insn_fn jcc_handlers[16][2] = {
@@ -41,9 +83,22 @@ static const insn_fn jcc_handlers[16][2] = {
     {jcc_12, jcc_12_t}, {jcc_13, jcc_13_t}, {jcc_14, jcc_14_t}, {jcc_15, jcc_15_t},
 };
 
-BODY void jmp_rel_body(cpu_t *c, const struct insn *i)
+static void jmp_rel(cpu_t *c, const struct insn *i)
 {
     c->next_eip = near_target(c, i, c->next_eip + i->imm);
+}
+
+static void jmp_rel_t(cpu_t *c, const struct insn *i)
+{
+    uint32_t eip = i->next_eip + i->imm;
+    if (!i->o32)
+        eip &= 0xFFFFu;
+    if (unlikely(eip > c->seg[SR_CS].limit)) {
+        branch_to(c, i, true);  /* raises #GP(0) */
+        return;
+    }
+    c->eip = c->next_eip = eip;
+    c->icount++;
 }
 
 BODY void call_rel_body(cpu_t *c, const struct insn *i)
@@ -53,8 +108,7 @@ BODY void call_rel_body(cpu_t *c, const struct insn *i)
     c->next_eip = target;
 }
 
-DEF_THREADED(jmp_rel, jmp_rel_body(c, i))
-DEF_THREADED(call_rel, call_rel_body(c, i))
+DEF_BRANCH(call_rel, call_rel_body(c, i))
 
 static void jmp_rm(cpu_t *c, const struct insn *i)
 {
@@ -79,7 +133,7 @@ BODY void ret_near_body(cpu_t *c, const struct insn *i)
     c->next_eip = target;
 }
 
-DEF_THREADED(ret_near, ret_near_body(c, i))
+DEF_BRANCH(ret_near, ret_near_body(c, i))
 
 /* EA / 9A: ptr16:16 or ptr16:32, offset in imm, selector in imm2. */
 static void jmp_far_ptr(cpu_t *c, const struct insn *i)

@@ -241,6 +241,7 @@ struct insn {
     uint32_t disp;
     uint32_t imm;   /* first immediate, sign- or zero-extended as the opcode says */
     uint32_t imm2;  /* far pointer selector, ENTER nesting level */
+    uint32_t amask; /* offsets wrap here: 0xFFFFFFFF, or 0xFFFF with a 16-bit address size */
     uint16_t op;    /* opcode: 0x00-0xFF one byte, 0x100-0x1FF after 0F */
     uint8_t len;
     uint8_t o32;    /* operand size is 32 */
@@ -482,6 +483,18 @@ void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
         call;                                                           \
         insn_next(c, i);                                                \
     }
+/* The same for a near branch (OPF_BRANCH), always the last of its block:
+ * its threaded form makes next_eip the EIP itself and returns, the work
+ * of the block's sentinel done. */
+#define DEF_BRANCH(name, call)                                          \
+    static void name(cpu_t *c, const struct insn *i) { call; }          \
+    static void name##_t(cpu_t *c, const struct insn *i)                \
+    {                                                                   \
+        insn_enter(c, i);                                               \
+        call;                                                           \
+        c->eip = c->next_eip;                                           \
+        c->icount++;                                                    \
+    }
 /* The same for a handler that touches registers and flags only: it can
  * neither fault nor set stop_block, and reads neither c->eip nor
  * c->next_eip; so its threaded form sets no EIP and tests no stop_block
@@ -578,23 +591,24 @@ static inline bool cpu_cf(cpu_t *c)
     return cpu_cf_slow(c);
 }
 
-/* A condition; with cc a constant (the handlers specialised per
- * condition) this folds to a compare or two for the usual producers:
- * ZF and SF from the result of anything, the rest after CMP/SUB (the
- * operands' order) or a logical operation (CF = OF = 0). */
-static inline bool cpu_cond(cpu_t *c, unsigned cc)
+/* A condition, or -1 where it needs cpu_cond_slow. With cc a constant
+ * (the handlers specialised per condition) this folds to a compare or
+ * two for the usual producers: ZF and SF from the result of anything,
+ * the rest after CMP/SUB (the operands' order) or a logical operation
+ * (CF = OF = 0). */
+static inline int cpu_cond_fast(const cpu_t *c, unsigned cc)
 {
     const struct lazyflags *f = &c->lf;
     bool r;
     switch (cc >> 1) {
     case 2:  /* E: ZF */
         if (unlikely(f->op == LF_NONE))
-            return cpu_cond_slow(c, cc);
+            return -1;
         r = f->res == 0;
         break;
     case 4:  /* S: SF */
         if (unlikely(f->op == LF_NONE))
-            return cpu_cond_slow(c, cc);
+            return -1;
         r = (int32_t)f->res < 0;
         break;
     case 1:  /* B: CF */
@@ -603,7 +617,7 @@ static inline bool cpu_cond(cpu_t *c, unsigned cc)
         else if (f->op == LF_LOGIC)
             r = false;
         else
-            return cpu_cond_slow(c, cc);
+            return -1;
         break;
     case 3:  /* BE: CF or ZF */
         if (f->op == LF_SUB)
@@ -611,7 +625,7 @@ static inline bool cpu_cond(cpu_t *c, unsigned cc)
         else if (f->op == LF_LOGIC)
             r = f->res == 0;
         else
-            return cpu_cond_slow(c, cc);
+            return -1;
         break;
     case 6:  /* L: SF != OF */
         if (f->op == LF_SUB)
@@ -619,7 +633,7 @@ static inline bool cpu_cond(cpu_t *c, unsigned cc)
         else if (f->op == LF_LOGIC)
             r = (int32_t)f->res < 0;
         else
-            return cpu_cond_slow(c, cc);
+            return -1;
         break;
     case 7:  /* LE: ZF or SF != OF */
         if (f->op == LF_SUB)
@@ -627,12 +641,18 @@ static inline bool cpu_cond(cpu_t *c, unsigned cc)
         else if (f->op == LF_LOGIC)
             r = (int32_t)f->res <= 0;
         else
-            return cpu_cond_slow(c, cc);
+            return -1;
         break;
     default: /* O, P */
-        return cpu_cond_slow(c, cc);
+        return -1;
     }
     return r ^ (cc & 1);
+}
+
+static inline bool cpu_cond(cpu_t *c, unsigned cc)
+{
+    int r = cpu_cond_fast(c, cc);
+    return r >= 0 ? r != 0 : cpu_cond_slow(c, cc);
 }
 
 /* ---- segmentation and protection (seg.c) ---- */
@@ -767,8 +787,7 @@ void mem_probe_write(cpu_t *c, int sr, uint32_t off, unsigned size);
 /* ---- operand helpers for handlers ---- */
 static inline uint32_t ea(const cpu_t *c, const struct insn *i)
 {
-    uint32_t a = c->reg[i->base] + (c->reg[i->index] << i->scale) + i->disp;
-    return i->a32 ? a : (a & 0xFFFFu);
+    return (c->reg[i->base] + (c->reg[i->index] << i->scale) + i->disp) & i->amask;
 }
 static inline uint8_t *reg8p(cpu_t *c, unsigned r)
 {

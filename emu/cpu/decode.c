@@ -280,6 +280,7 @@ unsigned decode_fetch(struct fetch *f, struct insn *i)
         i->tfn = insn_thread;
     }
     i->len = (uint8_t)f->n;
+    i->amask = i->a32 ? 0xFFFFFFFFu : 0xFFFFu;
     i->ends = (d.flags & OPF_END) != 0;
     i->eip = f->eip;
     i->next_eip = (f->eip + f->n) & (f->o32_default ? 0xFFFFFFFFu : 0xFFFFu);
