@@ -326,6 +326,9 @@ struct cpu {
     bool global_pages;      /* false: PTE.G is ignored, CR3 writes flush all */
     struct pwc pwc;
     struct fast_entry fast[FAST_KINDS][FAST_SIZE];
+    /* Slots whose entry grants more than user rights: what a CPL change
+     * drops (mmu_cpl_changed), found without a sweep of every slot. */
+    uint64_t fast_priv[FAST_KINDS][FAST_SIZE / 64];
 
     /* execution */
     jmp_buf exc_jmp;

@@ -185,8 +185,10 @@ static void fast_fold(cpu_t *c, unsigned kind, struct fast_entry *fe)
 
 static void fast_drop(cpu_t *c, unsigned kind, struct fast_entry *fe)
 {
+    unsigned slot = (unsigned)(fe - c->fast[kind]);
     if (kind == FAST_X && fe->tag != FAST_INVALID)
         blocks_unlink(c);  /* links between blocks rely on this entry */
+    c->fast_priv[kind][slot / 64] &= ~(1ull << (slot % 64));
     fast_fold(c, kind, fe);
     fe->tag = FAST_INVALID;
     fe->host = NULL;
@@ -228,7 +230,10 @@ static void fast_refresh_set(cpu_t *c, struct tlb *t, uint32_t vpn)
     }
 }
 
-/* Writes to a page that holds code must reach code_page_written. */
+/* Writes to a page that holds code must reach code_page_written. A page
+ * that already has blocks has no write entries (fast_install refuses
+ * them, and the page got its first block right after this ran), so only
+ * a page about to get its first block is looked for. */
 static void fast_forget_writes(cpu_t *c, uint64_t page)
 {
     const uint8_t *host = c->ram + page;
@@ -254,12 +259,15 @@ void fast_flush(cpu_t *c)
 void mmu_cpl_changed(cpu_t *c)
 {
     for (unsigned k = 0; k < FAST_KINDS; k++)
-        for (unsigned s = 0; s < FAST_SIZE; s++) {
-            struct fast_entry *fe = &c->fast[k][s];
-            const struct tlb_entry *e = fe->arch;
-            if (e && (!e->user || (k == FAST_W && !e->writable)))
-                fast_drop(c, k, fe);
-        }
+        for (unsigned w = 0; w < FAST_SIZE / 64; w++)
+            while (c->fast_priv[k][w])  /* fast_drop clears the bit */
+                fast_drop(c, k, &c->fast[k][w * 64 + (unsigned)__builtin_ctzll(c->fast_priv[k][w])]);
+}
+
+/* What mmu_cpl_changed drops: an entry whose rights a user lacks. */
+static bool fast_grants_more_than_user(unsigned kind, const struct tlb_entry *e)
+{
+    return e && (!e->user || (kind == FAST_W && !e->writable));
 }
 
 void mmu_fold_stats(cpu_t *c)
@@ -281,11 +289,14 @@ static void fast_install(cpu_t *c, uint32_t lin, int acc, uint64_t pa,
         return;
     if (kind == ACC_W && ((e && !e->dirty) || code_page_has_blocks(c, (uint32_t)page)))
         return;
-    struct fast_entry *fe = &c->fast[kind][(lin >> 12) & (FAST_SIZE - 1)];
+    unsigned slot = (lin >> 12) & (FAST_SIZE - 1);
+    struct fast_entry *fe = &c->fast[kind][slot];
     fast_drop(c, kind, fe);
     fe->tag = lin & ~PAGE_MASK;
     fe->host = c->ram + page;
     fe->arch = e;
+    if (fast_grants_more_than_user(kind, e))
+        c->fast_priv[kind][slot / 64] |= 1ull << (slot % 64);
 }
 
 /* ---- page walk ---- */
@@ -579,7 +590,8 @@ uint32_t lin_read_slow(cpu_t *c, uint32_t lin, unsigned size, int acc)
     }
     struct tlb_entry *e;
     uint64_t pa = translate(c, lin, acc, &e);
-    if ((acc & 3) == ACC_X && c->fast_enabled && page_is_ram(c, pa & ~(uint64_t)PAGE_MASK, false))
+    if ((acc & 3) == ACC_X && c->fast_enabled && page_is_ram(c, pa & ~(uint64_t)PAGE_MASK, false) &&
+        !code_page_has_blocks(c, (uint32_t)(pa & ~(uint64_t)PAGE_MASK)))
         fast_forget_writes(c, pa & ~(uint64_t)PAGE_MASK);
     fast_install(c, lin, acc, pa, e);
     return phys_load(c, pa, size);
@@ -631,7 +643,7 @@ const uint8_t *mmu_fetch_page(cpu_t *c, uint32_t lin, uint32_t *phys)
     *phys = (uint32_t)page;
     if (!page_is_ram(c, page, false))
         return NULL;
-    if (c->fast_enabled)
+    if (c->fast_enabled && !code_page_has_blocks(c, (uint32_t)page))
         fast_forget_writes(c, page);
     fast_install(c, lin, ACC_X, page, e);
     return c->ram + page;
