@@ -247,54 +247,29 @@ static int copy(const char *src, const char *dst, int top)
     return copy_file(src, dst, &st);
 }
 
-static int is_dir(const char *path)
+static int copy_operand(const char *src, const char *dst)
 {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return copy(src, dst, 1);
 }
+
+#define USAGE "[-rRfp] source dest | [-rRfp] source... dir"
 
 int main(int argc, char **argv)
 {
     prog = "cp";
-    int c, status = 0;
+    int c;
     while ((c = getopt(argc, argv, "rRfp")) != -1) {
         switch (c) {
         case 'r':
         case 'R': opt_recursive = 1; break;
         case 'f': opt_force = 1; break;
         case 'p': opt_preserve = 1; break;
-        default: usage("[-rRfp] source dest | [-rRfp] source... dir");
+        default: usage(USAGE);
         }
-    }
-    int n = argc - optind;
-    char **ops = argv + optind;
-    if (n == 0) {
-        warnx("missing file operand");
-        usage("[-rRfp] source dest | [-rRfp] source... dir");
-    }
-    if (n == 1) {
-        warnx("missing destination file operand after '%s'", ops[0]);
-        usage("[-rRfp] source dest | [-rRfp] source... dir");
     }
     if (opt_preserve)
         umask(0);
     buf = xmalloc(BUFSIZE);
-    const char *last = ops[n - 1];
-    if (!is_dir(last)) {
-        if (n > 2) {
-            struct stat st;
-            if (stat(last, &st) == 0)
-                errno = ENOTDIR;
-            die("target '%s': %s", last, strerror(errno));
-        }
-        return copy(ops[0], last, 1);
-    }
-    for (int i = 0; i < n - 1; i++) {
-        char *base = path_base(ops[i]);
-        char *dst = path_join(last, base);
-        status |= copy(ops[i], dst, 1);
-        free(dst);
-        free(base);
-    }
-    return status;
+    return for_each_source(argc - optind, argv + optind,
+                           USAGE, copy_operand);
 }

@@ -47,49 +47,19 @@ static int move(const char *src, const char *dst)
     return 1;
 }
 
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
+#define USAGE "[-fn] source dest | [-fn] source... dir"
 
 int main(int argc, char **argv)
 {
     prog = "mv";
-    int c, status = 0;
+    int c;
     while ((c = getopt(argc, argv, "fn")) != -1) {
         switch (c) {
         case 'f': opt_noclobber = 0; break;
         case 'n': opt_noclobber = 1; break;
-        default: usage("[-fn] source dest | [-fn] source... dir");
+        default: usage(USAGE);
         }
     }
-    int n = argc - optind;
-    char **ops = argv + optind;
-    if (n == 0) {
-        warnx("missing file operand");
-        usage("[-fn] source dest | [-fn] source... dir");
-    }
-    if (n == 1) {
-        warnx("missing destination file operand after '%s'", ops[0]);
-        usage("[-fn] source dest | [-fn] source... dir");
-    }
-    const char *last = ops[n - 1];
-    if (!is_dir(last)) {
-        if (n > 2) {
-            struct stat st;
-            if (stat(last, &st) == 0)
-                errno = ENOTDIR;
-            die("target '%s': %s", last, strerror(errno));
-        }
-        return move(ops[0], last);
-    }
-    for (int i = 0; i < n - 1; i++) {
-        char *base = path_base(ops[i]);
-        char *dst = path_join(last, base);
-        status |= move(ops[i], dst);
-        free(dst);
-        free(base);
-    }
-    return status;
+    return for_each_source(argc - optind, argv + optind,
+                           USAGE, move);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "util.h"
 
@@ -220,4 +221,42 @@ int read_all(int fd, char **buf, size_t *len)
     *buf = b;
     *len = n;
     return 0;
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int for_each_source(int n, char **ops, const char *usage_text,
+                    int (*each)(const char *src, const char *dst))
+{
+    if (n == 0) {
+        warnx("missing file operand");
+        usage(usage_text);
+    }
+    if (n == 1) {
+        warnx("missing destination file operand after '%s'", ops[0]);
+        usage(usage_text);
+    }
+    const char *last = ops[n - 1];
+    if (!is_dir(last)) {
+        if (n > 2) {
+            struct stat st;
+            if (stat(last, &st) == 0)
+                errno = ENOTDIR;
+            die("target '%s': %s", last, strerror(errno));
+        }
+        return each(ops[0], last);
+    }
+    int status = 0;
+    for (int i = 0; i < n - 1; i++) {
+        char *base = path_base(ops[i]);
+        char *dst = path_join(last, base);
+        status |= each(ops[i], dst);
+        free(dst);
+        free(base);
+    }
+    return status;
 }

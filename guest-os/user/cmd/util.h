@@ -28,6 +28,15 @@ char *path_join(const char *dir, const char *name);
  * ("/" for "/", "." for ""). */
 char *path_base(const char *path);
 
+/* The operands of cp and mv, after the options: "source dest", or
+ * "source... dir" where each source goes into dir under its own name.
+ * Calls each(source, destination) for every source and returns the OR
+ * of the results; dies with usage_text when operands are missing, or
+ * when several sources are given and the last operand is not a
+ * directory. */
+int for_each_source(int n, char **ops, const char *usage_text,
+                    int (*each)(const char *src, const char *dst));
+
 /* Reading lines of any length from a descriptor. */
 struct reader {
     int fd;
