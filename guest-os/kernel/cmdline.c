@@ -7,7 +7,12 @@
  *   init=PATH                  the first program (default /sbin/init)
  *   console=ttyS0|tty0         where the console is; may be repeated
  *   quiet                      no boot messages
- *   isolation=paging|seg|none  how processes are kept apart
+ *   isolation=paging|seg|none  how processes are kept apart: page tables
+ *                              and ring 3; paging off, a segment per
+ *                              process and ring 3; paging off, ring 0
+ *                              (segmode.c, vm_region.c)
+ *   segsize=N[K|M]             seg and none: each process's region
+ *                              (default 4M; 256K to 256M, whole 64 KiB)
  *   nx=off, pae=off            do without no-execute pages / PAE paging
  *   root=ram|hda|hdb|hdaN|hdbN the root file system: the boot module, a
  *                              disk or its MBR partition N (main.c)
@@ -18,11 +23,10 @@
 #include "cmdline.h"
 #include "lib.h"
 
-struct boot_options boot_options = {.init = "/sbin/init"};
+struct boot_options boot_options = {.init = "/sbin/init", .segsize = SEGSIZE_DEFAULT};
 
 static char words[512];
 static char unknown[128];
-static const char *isolation_unavailable;
 
 static void note_unknown(const char *w)
 {
@@ -38,10 +42,31 @@ static void set_isolation(const char *v)
 {
     if (!strcmp(v, "paging"))
         boot_options.isolation = ISOLATION_PAGING;
-    else if (!strcmp(v, "seg") || !strcmp(v, "none"))
-        isolation_unavailable = v;
+    else if (!strcmp(v, "seg"))
+        boot_options.isolation = ISOLATION_SEG;
+    else if (!strcmp(v, "none"))
+        boot_options.isolation = ISOLATION_NONE;
     else
         note_unknown(v);
+}
+
+/* segsize=: bytes, or K or M of them; false when out of range. */
+static bool set_segsize(const char *v)
+{
+    uint32_t n = 0;
+    const char *c = v;
+    for (; *c >= '0' && *c <= '9' && n < 0x10000000u; c++)
+        n = n * 10 + (uint32_t)(*c - '0');
+    if (c == v)
+        return false;
+    if (*c == 'K' || *c == 'k')
+        n = n < (1u << 22) ? n << 10 : 0, c++;
+    else if (*c == 'M' || *c == 'm')
+        n = n < (1u << 12) ? n << 20 : 0, c++;
+    if (*c || n < SEGSIZE_MIN || n > SEGSIZE_MAX || n % 0x10000u)
+        return false;
+    boot_options.segsize = n;
+    return true;
 }
 
 /* Returns false for a word it does not know. */
@@ -61,6 +86,8 @@ static bool set_option(char *w)
         boot_options.consoles |= CONSOLE_VGA;
     else if (!strcmp(w, "isolation") && v)
         set_isolation(v);
+    else if (!strcmp(w, "segsize") && v && set_segsize(v))
+        ;
     else if (!strcmp(w, "nx") && v && !strcmp(v, "off"))
         boot_options.no_nx = true;
     else if (!strcmp(w, "pae") && v && !strcmp(v, "off"))
@@ -113,7 +140,4 @@ void cmdline_report(void)
 {
     if (unknown[0])
         printk("cmdline: ignoring unknown options: %s\n", unknown);
-    if (isolation_unavailable)
-        printk("cmdline: isolation=%s is not implemented yet; using paging\n",
-               isolation_unavailable);
 }

@@ -65,7 +65,8 @@ static int check_segment(const struct image *im, const struct elf_phdr *ph)
     uint64_t start = (uint64_t)ph->vaddr + im->bias, end = start + ph->memsz;
     if (ph->filesz > ph->memsz || ph->memsz == 0)
         return -ENOEXEC;
-    if (start < USER_LOW || end > USER_STACK_GUARD)
+    if (start < user_layout.low ||
+        end > user_layout.stack_top - user_layout.stack_size - user_layout.stack_gap)
         return -ENOEXEC;
     if (ph->vaddr % PAGE_SIZE != ph->offset % PAGE_SIZE)
         return -ENOEXEC;
@@ -144,7 +145,7 @@ static int open_image(struct image *im, const char *path)
         return -ENOMEM;
     if (read_exact(im->ip, im->ph, im->eh.phoff, im->eh.phnum * sizeof *im->ph) < 0)
         return -ENOEXEC;
-    im->bias = im->eh.type == ET_DYN ? USER_PIE_BASE : 0;
+    im->bias = im->eh.type == ET_DYN ? user_layout.pie_base : 0;
     return 0;
 }
 
@@ -239,11 +240,12 @@ static int push_vectors(struct stack *s, const struct image *im, int argc, int e
 static int build_stack(struct aspace *as, const struct image *im, const char *path,
                        const struct strvec *argv, const struct strvec *envp, uint32_t *sp)
 {
-    int r = as_map(as, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, VM_READ | VM_WRITE, VMA_ANON);
-    if (r == 0)
-        r = as_map(as, USER_STACK_GUARD, USER_STACK_GAP, 0, VMA_GUARD);
+    const struct as_layout *l = &user_layout;
+    int r = as_map(as, l->stack_top - l->stack_size, l->stack_size, VM_READ | VM_WRITE, VMA_ANON);
+    if (r == 0 && l->stack_gap)
+        r = as_map(as, l->stack_top - l->stack_size - l->stack_gap, l->stack_gap, 0, VMA_GUARD);
     uint32_t ptrs_page = page_alloc(), buf_page = page_alloc();
-    struct stack s = {as, USER_STACK_TOP, P2V(ptrs_page), 0, 0, P2V(buf_page)};
+    struct stack s = {as, l->stack_top, P2V(ptrs_page), 0, 0, P2V(buf_page)};
     if (!ptrs_page || !buf_page)
         r = -ENOMEM;
     uint32_t execfn = 0, random = 0;
@@ -285,8 +287,8 @@ static void start_registers(struct trapframe *tf, uint32_t entry, uint32_t sp)
     memset(tf, 0, sizeof *tf);
     tf->eip = entry;
     tf->esp = sp;
-    tf->cs = USER_CS;
-    tf->ds = tf->es = tf->ss = USER_DS;
+    tf->cs = user_cs();
+    tf->ds = tf->es = tf->ss = user_ds();
     tf->eflags = EFL_IF | 0x2;          /* bit 1 always reads as 1 */
 }
 

@@ -147,6 +147,28 @@ void page_free(uint32_t pa)
         frame_release(pa);
 }
 
+uint32_t kalloc_carve(uint32_t size)
+{
+    size = PAGE_ROUND_UP(size);
+    const struct range *best = NULL;
+    for (unsigned i = 0; i < nram; i++)
+        if (!best || ram[i].end - ram[i].start > best->end - best->start)
+            best = &ram[i];
+    if (!best || best->end - best->start < size)
+        return 0;
+    uint32_t at = best->end - size;
+    if (reserved_at(at, size))
+        return 0;
+    kalloc_reserve(at, best->end);
+    return at;
+}
+
+void kalloc_hold(uint32_t start, uint32_t end)
+{
+    for (uint32_t pa = start; pa < end && pa < top; pa += PAGE_SIZE)
+        refs[pa / PAGE_SIZE] = 1;
+}
+
 unsigned page_refs(uint32_t pa)
 {
     return pa < top ? refs[pa / PAGE_SIZE] : 0;

@@ -19,7 +19,9 @@
 #include "pagetable.h"
 #include "pic.h"
 #include "proc.h"
+#include "region.h"
 #include "sched.h"
+#include "segmode.h"
 #include "swap.h"
 #include "syscall.h"
 #include "trap.h"
@@ -53,11 +55,22 @@ static void memory_init(const struct multiboot_info *mbi, struct boot_module roo
     uint32_t top = kalloc_detect(mbi);
     if (root.end > top)
         panic("the root image (%x-%x) lies beyond the RAM the kernel maps", root.start, root.end);
-    paging_init(top);
+    if (!segmode())
+        paging_init(top);
     kalloc_reserve(V2P(kernel_start), V2P(kernel_end));
     if (root.end)
         kalloc_reserve(root.start, root.end);
+    if (segmode())
+        segmode_carve(top);
     kalloc_init();
+    vm_init(boot_options.isolation, boot_options.segsize);
+    if (segmode()) {
+        segmode_pool_ready();
+        printk(KERN_INFO "memory: %u KiB free for the kernel, %u KiB for processes, of %u MiB\n",
+               pages_free() * 4, region_pages_free() * 4, top >> 20);
+        segmode_report();
+        return;
+    }
     printk(KERN_INFO "memory: %u KiB free of %u MiB; %s paging%s%s\n", pages_free() * 4,
            top >> 20, paging_pae ? "PAE" : "two-level", paging_nx ? ", NX" : "",
            paging_pge ? ", global pages" : "");
@@ -118,8 +131,10 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     const struct multiboot_info *mbi = P2V(mbi_pa);
     const char *line = magic == MULTIBOOT_BOOT_MAGIC ? cmdline_of(mbi) : "";
     cmdline_parse(line);
-    gdt_init();
-    idt_init();
+    gdt_init(segmode() ? KERNEL_SEG_BASE : 0, boot_options.isolation == ISOLATION_NONE ? 0 : 3);
+    if (segmode())
+        segmode_paging_off();
+    idt_init(boot_options.isolation != ISOLATION_NONE);
     pic_init();
     console_init();
     printk(KERN_INFO "isola kernel, command line: %s\n", line);
@@ -137,7 +152,11 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     if (fs_mount(rootdev) < 0)
         panic("the root file system on %s cannot be mounted", rootdev->name);
     printk(KERN_INFO "root: ext2 on %s\n", rootdev->name);
-    swap_init(boot_options.swap, rootdev);
+    if (segmode() && boot_options.swap[0])
+        printk("swap: swap=%s refused: isolation=%s has no paging to page with\n",
+               boot_options.swap, boot_options.isolation == ISOLATION_SEG ? "seg" : "none");
+    else
+        swap_init(boot_options.swap, rootdev);
     pageout_init();
     fs_start_writeback();
     start_init();

@@ -49,6 +49,16 @@
 #define USER_CS ((SEG_UCODE << 3) | 3)
 #define USER_DS ((SEG_UDATA << 3) | 3)
 #define TSS_SEL (SEG_TSS << 3)
+/* isolation=none: user code runs in ring 0 through the user slots, with
+ * RPL 0; no other mode uses these selectors (segmode.c, trapentry.S). */
+#define NONE_USER_CS (SEG_UCODE << 3)
+#define NONE_USER_DS (SEG_UDATA << 3)
+
+/* With paging off the kernel's segments start at KERNEL_SEG_BASE, so
+ * that a kernel address KERNEL_BASE + x is linear address
+ * KERNEL_BASE + x + KERNEL_SEG_BASE = 2^32 + x, which the 32-bit
+ * address arithmetic wraps to x: physical x (segmode.c). */
+#define KERNEL_SEG_BASE 0x40000000u
 
 #define CR0_PE 0x00000001u
 #define CR0_WP 0x00010000u

@@ -21,6 +21,7 @@
 #include "lib.h"
 #include "pagetable.h"
 #include "sched.h"
+#include "segmode.h"
 #include "signal.h"
 #include "uaccess.h"
 #include "vm.h"
@@ -87,11 +88,13 @@ struct thread *thread_alloc(struct proc *p)
         struct thread *t = &thread_table[i];
         if (t->state != T_FREE)
             continue;
-        if (kstack_alloc(i) < 0)
+        /* with paging off a stack is contiguous memory from the pool */
+        uint32_t stack = segmode() ? segmode_kstack_alloc() : kstack_alloc(i) < 0 ? 0 : kstack_base(i);
+        if (!stack)
             return NULL;
         memset(t, 0, sizeof *t);
         t->state = T_BLOCKED;        /* not runnable until made ready */
-        t->kstack = kstack_base(i);
+        t->kstack = stack;
         t->proc = p;
         /* A process's first thread has its pid as tid; the kernel's own
          * threads (pid 0: write-back, pageout) all have 0, taking no
@@ -108,7 +111,10 @@ struct thread *thread_alloc(struct proc *p)
 
 void thread_free(struct thread *t)
 {
-    kstack_release(t->kstack, KSTACK_SIZE / PAGE_SIZE);
+    if (segmode())
+        segmode_kstack_free(t->kstack);
+    else
+        kstack_release(t->kstack, KSTACK_SIZE / PAGE_SIZE);
     t->state = T_FREE;
 }
 

@@ -32,6 +32,7 @@
  */
 #include "signal.h"
 #include "errno.h"
+#include "gdt.h"
 #include "lib.h"
 #include "proc.h"
 #include "sched.h"
@@ -207,7 +208,7 @@ static void save_context(struct sigcontext *sc, const struct trapframe *tf, uint
 static uint32_t user_selector(uint32_t s)
 {
     uint32_t slot = (s & 0xFFFF) >> 3;
-    bool ok = (s & 0xFFFF) == 0 || ((s & 3) == 3 && (slot == SEG_UDATA ||
+    bool ok = (s & 0xFFFF) == 0 || (s & 0xFFFF) == user_ds() || ((s & 3) == 3 && (slot == SEG_UDATA ||
               (slot >= SEG_TLS_FIRST && slot < SEG_TLS_FIRST + SEG_TLS_COUNT)));
     return ok ? (s & 0xFFFF) : 0;
 }
@@ -221,8 +222,8 @@ static void restore_context(struct trapframe *tf, const struct sigcontext *sc)
     tf->edi = sc->edi, tf->esi = sc->esi, tf->ebp = sc->ebp, tf->esp = sc->esp;
     tf->ebx = sc->ebx, tf->edx = sc->edx, tf->ecx = sc->ecx, tf->eax = sc->eax;
     tf->eip = sc->eip;
-    tf->cs = USER_CS;
-    tf->ss = USER_DS;
+    tf->cs = user_cs();
+    tf->ss = user_ds();
     tf->eflags = (tf->eflags & ~EFL_FROM_USER) | (sc->eflags & EFL_FROM_USER) | EFL_IF;
 }
 

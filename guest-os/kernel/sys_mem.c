@@ -6,8 +6,11 @@
  * PROT_WRITE only through a handle opened for writing (EACCES), and
  * only within the object (EINVAL; Linux would map the rest and raise
  * SIGBUS there). Files cannot be mapped yet (ENODEV). mem_stat (isola's)
- * reports memory, swap and paging.
+ * reports memory, swap and paging, and the isolation mode. With
+ * isolation=seg or none, MAP_SHARED, mprotect and the exchange heap are
+ * ENOSYS (vm_ops.h).
  */
+#include "cmdline.h"
 #include "errno.h"
 #include "lib.h"
 #include "kalloc.h"
@@ -48,10 +51,10 @@ static long sys_brk(const uint32_t *a)
 
 static uint32_t place(struct aspace *as, uint32_t hint, uint32_t len)
 {
-    if (hint >= USER_LOW && hint % PAGE_SIZE == 0 && as_find_free(as, len, hint) == hint)
+    if (hint >= user_layout.low && hint % PAGE_SIZE == 0 && as_find_free(as, len, hint) == hint)
         return hint;
-    uint32_t at = as_find_free(as, len, USER_MMAP_BASE);
-    return at ? at : as_find_free(as, len, USER_LOW);
+    uint32_t at = as_find_free(as, len, user_layout.mmap_base);
+    return at ? at : as_find_free(as, len, user_layout.low);
 }
 
 /* The shared-memory object a MAP_SHARED mapping shows (a reference of
@@ -96,11 +99,11 @@ static long sys_mmap2(const uint32_t *a)
         return -EINVAL;
     if (!(flags & MAP_ANONYMOUS) && !shared)
         return -ENODEV;                /* private file mappings: not yet */
-    if (len > USER_TOP - USER_LOW)
+    uint32_t low = user_layout.low, top = user_layout.top;
+    if (len > top - low)
         return -ENOMEM;
     len = PAGE_ROUND_UP(len);
-    if ((flags & MAP_FIXED) &&
-        (addr % PAGE_SIZE || addr < USER_LOW || addr >= USER_TOP || len > USER_TOP - addr))
+    if ((flags & MAP_FIXED) && (addr % PAGE_SIZE || addr < low || addr >= top || len > top - addr))
         return -EINVAL;
     struct shm *s = NULL;
     unsigned maxprot;
@@ -140,7 +143,8 @@ static long sys_mem_stat(const uint32_t *a)
         .pages_total = pages_total(), .pages_free = pages_free(), .reserve = s->reserve,
         .swap_total = swap_total(), .swap_free = swap_free_slots(), .pageouts = s->pageouts,
         .pageins = s->pageins, .zero_drops = s->zero_drops, .cancelled = s->cancelled,
-        .oom_kills = s->oom_kills,
+        .oom_kills = s->oom_kills, .isolation = boot_options.isolation,
+        .region_size = boot_options.isolation == ISOLATION_PAGING ? 0 : boot_options.segsize,
     };
     return copyout(a[0], &m, sizeof m) < 0 ? -EFAULT : 0;
 }

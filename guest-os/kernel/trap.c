@@ -8,6 +8,9 @@
  *    other vector from user mode raises #GP instead (SDM vol. 3, 6.12.1.1).
  *  - The system-call gate is a trap gate (interrupts stay on); every other
  *    gate is an interrupt gate, so handlers start with interrupts off.
+ *    In isolation=none it is an interrupt gate too: trapentry.S must move
+ *    to the kernel stack before anything else comes in, and trap() turns
+ *    interrupts on for the call.
  *  - A fault in user mode ends the process with one console line saying
  *    who, what, where; the kernel and the other processes go on. A fault
  *    in the kernel is a bug: panic.
@@ -16,6 +19,7 @@
  */
 #include "trap.h"
 #include "errno.h"
+#include "gdt.h"
 #include "lib.h"
 #include "mmu.h"
 #include "pageout.h"
@@ -48,14 +52,14 @@ static void set_gate(unsigned vec, unsigned type, unsigned dpl)
                              (uint16_t)(off >> 16)};
 }
 
-void idt_init(void)
+void idt_init(bool syscall_trap_gate)
 {
     for (unsigned v = 0; v < 256; v++)
         set_gate(v, GATE_INTERRUPT, 0);
     set_gate(T_BRKPT, GATE_INTERRUPT, 3);
     set_gate(T_OFLOW, GATE_INTERRUPT, 3);
-    set_gate(T_SYSCALL, GATE_TRAP, 3);
-    lidt(idt, sizeof idt);
+    set_gate(T_SYSCALL, syscall_trap_gate ? GATE_TRAP : GATE_INTERRUPT, 3);
+    lidt((void *)kernel_linear(idt), sizeof idt);
 }
 
 void irq_register(unsigned irq, irq_handler fn)
@@ -136,6 +140,12 @@ static void user_fault(struct trapframe *tf)
         snprintk(what, sizeof what, "%s (privileged instruction: %s)", name, insn);
     else if (tf->err && tf->trapno >= T_TSS && tf->trapno <= T_GPFLT)
         snprintk(what, sizeof what, "%s (selector %x)", name, tf->err);
+    else if ((tf->trapno == T_GPFLT || tf->trapno == T_STACK) && curproc()->as->size)
+        /* with paging off, the usual #GP (or #SS, through SS) with
+         * error code 0 in ring 3 is an offset past the segment's limit
+         * (SDM vol. 3, 5.3, 6.15) */
+        snprintk(what, sizeof what, "%s (beyond the segment limit %x)", name,
+                 curproc()->as->size - 1);
     else
         snprintk(what, sizeof what, "%s", name);
     kill_for_fault(tf, fault_signal(tf->trapno), what);
@@ -210,8 +220,10 @@ static void return_to_user(struct trapframe *tf)
 void trap(struct trapframe *tf)
 {
     unsigned n = tf->trapno;
-    if (n == T_SYSCALL)
+    if (n == T_SYSCALL) {
+        sti();                  /* already on, unless through isolation=none's interrupt gate */
         syscall(tf);
+    }
     else if (n >= T_IRQ0 && n < T_IRQ0 + NIRQ)
         irq_dispatch(n - T_IRQ0);
     else if (n == T_PGFLT)

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mmu.h"
+
 struct trapframe {
     /* pushed by pushal */
     uint32_t edi, esi, ebp, esp_at_trap, ebx, edx, ecx, eax;
@@ -44,9 +46,14 @@ struct trapframe {
 #define T_IRQ0 32
 #define T_SYSCALL 0x80
 
-static inline bool from_user(const struct trapframe *tf) { return (tf->cs & 3) == 3; }
+/* Ring 3, or the ring-0 user code of isolation=none (mmu.h). */
+static inline bool from_user(const struct trapframe *tf)
+{
+    return (tf->cs & 3) == 3 || (tf->cs & 0xFFFF) == NONE_USER_CS;
+}
 
-void idt_init(void);
+/* The system-call gate is a trap gate unless isolation=none (trap.c). */
+void idt_init(bool syscall_trap_gate);
 void trap(struct trapframe *tf);
 /* The stub that pops a trap frame and IRETs (trapentry.S). */
 void trapret(void);

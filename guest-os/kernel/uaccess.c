@@ -13,7 +13,7 @@
 
 static bool range_ok(uint32_t va, size_t n)
 {
-    return va < USER_TOP && n <= USER_TOP - va;
+    return va < user_layout.top && n <= user_layout.top - va;
 }
 
 /* as_resolve; when the caller's own memory cannot be had for lack of

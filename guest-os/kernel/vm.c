@@ -1,7 +1,9 @@
 /*
- * vm.c: address spaces for isolation=paging: regions, demand-zero pages,
- * copy-on-write, shared memory, exchange-heap blocks, and the memory
- * system calls' semantics.
+ * vm.c: address spaces: the regions and the memory system calls'
+ * semantics for every isolation mode, and the page-table operations of
+ * isolation=paging (paging_ops, vm_ops.h): demand-zero pages,
+ * copy-on-write, shared memory, exchange-heap blocks. The regions of
+ * seg and none get their memory from vm_region.c.
  *
  * Rules kept here:
  *  - A page's table entry gives exactly its region's rights: user,
@@ -35,6 +37,7 @@
  *    daemon).
  */
 #include "vm.h"
+#include "vm_ops.h"
 #include "errno.h"
 #include "kalloc.h"
 #include "kmalloc.h"
@@ -44,6 +47,10 @@
 #include "shm.h"
 #include "swap.h"
 #include "x86.h"
+
+struct as_layout user_layout = {USER_LOW, USER_PIE_BASE, USER_MMAP_BASE, USER_XHEAP_BASE,
+                                USER_STACK_TOP, USER_STACK_SIZE, USER_STACK_GAP, USER_TOP};
+static const struct as_ops *ops = &paging_ops;
 
 static uint64_t page_entry(uint32_t pa, unsigned prot, bool shared)
 {
@@ -57,7 +64,7 @@ static uint64_t page_entry(uint32_t pa, unsigned prot, bool shared)
     return e;
 }
 
-static struct vma *vma_find(const struct aspace *as, uint32_t va)
+struct vma *vma_find(const struct aspace *as, uint32_t va)
 {
     for (struct vma *v = as->vmas; v && v->start <= va; v = v->next)
         if (va < v->end)
@@ -113,7 +120,7 @@ static bool range_free(const struct aspace *as, uint32_t start, uint32_t end)
 }
 
 /* Unmaps and releases every frame and swap slot in [start, end). */
-static void free_frames(struct aspace *as, uint32_t start, uint32_t end)
+static void paging_release(struct aspace *as, uint32_t start, uint32_t end)
 {
     for (uint32_t va = pte_next_used(as->root, start, end); va < end;
          va = pte_next_used(as->root, va + PAGE_SIZE, end)) {
@@ -132,7 +139,7 @@ static void free_frames(struct aspace *as, uint32_t start, uint32_t end)
 /* Unmaps v's frames and frees it (it is off the list already). */
 static void vma_free(struct aspace *as, struct vma *v)
 {
-    free_frames(as, v->start, v->end);
+    ops->release(as, v->start, v->end);
     if (v->shm)
         shm_drop(v->shm);
     kfree(v);
@@ -164,7 +171,40 @@ static int split_at_edges(struct aspace *as, uint32_t start, uint32_t end)
 
 static bool range_ok(uint32_t start, uint32_t len)
 {
-    return start % PAGE_SIZE == 0 && len && start < USER_TOP && len <= USER_TOP - start;
+    uint32_t top = user_layout.top;
+    return start % PAGE_SIZE == 0 && len && start < top && len <= top - start;
+}
+
+void vm_init(enum isolation mode, uint32_t segsize)
+{
+    if (mode == ISOLATION_PAGING)
+        return;
+    ops = &region_ops;
+    /* The region: the program from 64 KiB (below it nothing is mapped,
+     * though the segment reaches it), the heap above it up to half the
+     * region, mmap from there, the stack (a quarter of the region, at
+     * most 8 MiB) at the top. There is no guard under the stack. */
+    uint32_t stack = MIN(segsize / 4, USER_STACK_SIZE);
+    user_layout = (struct as_layout){USER_LOW, USER_LOW, segsize / 2, segsize / 2,
+                                     segsize, stack, 0, segsize};
+}
+
+static int paging_create(struct aspace *as)
+{
+    as->root = pgdir_create();
+    return as->root ? 0 : -ENOMEM;
+}
+
+static void paging_destroy(struct aspace *as)
+{
+    if (read_cr3() == as->root)
+        pgdir_activate(kernel_root());
+    pgdir_destroy(as->root);
+}
+
+static void paging_activate(struct aspace *as)
+{
+    pgdir_activate(as ? as->root : kernel_root());
 }
 
 struct aspace *as_create(void)
@@ -173,11 +213,11 @@ struct aspace *as_create(void)
     struct aspace *as = kmalloc(sizeof *as);
     if (!as)
         return NULL;
+    memset(as, 0, sizeof *as);
     as->id = next_id++;
     if (next_id == 0)
         next_id = 1;
-    as->root = pgdir_create();
-    if (!as->root) {
+    if (ops->create(as) < 0) {
         kfree(as);
         return NULL;
     }
@@ -186,20 +226,18 @@ struct aspace *as_create(void)
 
 void as_destroy(struct aspace *as)
 {
-    if (read_cr3() == as->root)
-        pgdir_activate(kernel_root());
     while (as->vmas) {
         struct vma *v = as->vmas;
         as->vmas = v->next;
         vma_free(as, v);
     }
-    pgdir_destroy(as->root);
+    ops->destroy(as);
     kfree(as);
 }
 
 void as_activate(struct aspace *as)
 {
-    pgdir_activate(as ? as->root : kernel_root());
+    ops->activate(as);
 }
 
 int as_map(struct aspace *as, uint32_t start, uint32_t len, unsigned prot, enum vma_kind kind)
@@ -211,6 +249,8 @@ int as_map(struct aspace *as, uint32_t start, uint32_t len, unsigned prot, enum 
     if (!v)
         return -ENOMEM;
     vma_insert(as, v);
+    if (kind == VMA_ANON && ops->populate)
+        ops->populate(as, start, start + len);
     return 0;
 }
 
@@ -218,6 +258,8 @@ int as_map_shared(struct aspace *as, uint32_t start, uint32_t len, unsigned prot
                   unsigned maxprot, struct shm *s, uint32_t pgoff)
 {
     len = PAGE_ROUND_UP(len);
+    if (!ops->shared_memory)
+        return -ENOSYS;
     if (!range_ok(start, len) || !range_free(as, start, start + len) || (prot & ~maxprot))
         return -EINVAL;
     struct vma *v = vma_new(start, start + len, prot, VMA_SHARED);
@@ -252,7 +294,7 @@ int as_unmap(struct aspace *as, uint32_t start, uint32_t len)
     return 0;
 }
 
-static void reprotect_frames(struct aspace *as, const struct vma *v)
+static void paging_reprotect(struct aspace *as, const struct vma *v)
 {
     for (uint32_t va = pte_next_present(as->root, v->start, v->end); va < v->end;
          va = pte_next_present(as->root, va + PAGE_SIZE, v->end)) {
@@ -264,6 +306,8 @@ static void reprotect_frames(struct aspace *as, const struct vma *v)
 int as_protect(struct aspace *as, uint32_t start, uint32_t len, unsigned prot)
 {
     len = PAGE_ROUND_UP(len);
+    if (!ops->reprotect)
+        return -ENOSYS;
     if (!range_ok(start, len))
         return -EINVAL;
     uint32_t end = start + len;
@@ -279,14 +323,14 @@ int as_protect(struct aspace *as, uint32_t start, uint32_t len, unsigned prot)
         return -ENOMEM;
     for (struct vma *v = vma_find(as, start); v && v->start < end; v = v->next) {
         v->prot = prot;
-        reprotect_frames(as, v);
+        ops->reprotect(as, v);
     }
     return 0;
 }
 
 uint32_t as_find_free(struct aspace *as, uint32_t len, uint32_t from)
 {
-    uint32_t start = PAGE_ROUND_UP(MAX(from, USER_LOW));
+    uint32_t start = PAGE_ROUND_UP(MAX(from, user_layout.low)), top = user_layout.top;
     len = PAGE_ROUND_UP(len);
     for (const struct vma *v = as->vmas; v; v = v->next) {
         if (v->end <= start)
@@ -295,7 +339,7 @@ uint32_t as_find_free(struct aspace *as, uint32_t len, uint32_t from)
             return start;
         start = v->end;
     }
-    return start < USER_TOP && USER_TOP - start >= len ? start : 0;
+    return start < top && top - start >= len ? start : 0;
 }
 
 uint32_t as_set_brk(struct aspace *as, uint32_t brk)
@@ -304,12 +348,14 @@ uint32_t as_set_brk(struct aspace *as, uint32_t brk)
         return as->brk;
     uint32_t old_end = PAGE_ROUND_UP(as->brk), new_end = PAGE_ROUND_UP(brk);
     if (new_end > old_end) {
-        if (new_end > USER_TOP || !range_free(as, old_end, new_end))
+        if (new_end > user_layout.top || !range_free(as, old_end, new_end))
             return as->brk;
         struct vma *heap = old_end > as->heap_start ? vma_find(as, old_end - 1) : NULL;
-        if (heap && heap->end == old_end && heap->kind == VMA_ANON)
+        if (heap && heap->end == old_end && heap->kind == VMA_ANON) {
             heap->end = new_end;
-        else if (as_map(as, old_end, new_end - old_end, VM_READ | VM_WRITE, VMA_ANON) < 0)
+            if (ops->populate)
+                ops->populate(as, old_end, new_end);
+        } else if (as_map(as, old_end, new_end - old_end, VM_READ | VM_WRITE, VMA_ANON) < 0)
             return as->brk;
     } else if (new_end < old_end) {
         as_unmap(as, new_end, old_end - new_end);
@@ -327,7 +373,7 @@ uint32_t as_size(const struct aspace *as)
     return n;
 }
 
-static bool allowed(const struct vma *v, unsigned access)
+bool vma_allows(const struct vma *v, unsigned access)
 {
     return v && v->kind != VMA_GUARD && (v->prot & access);
 }
@@ -451,7 +497,7 @@ static int swap_in(struct aspace *as, uint32_t va, uint64_t e)
 static int resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
 {
     const struct vma *v = vma_find(as, va);
-    if (!allowed(v, access))
+    if (!vma_allows(v, access))
         return -EFAULT;
     va = PAGE_ROUND_DOWN(va);
     uint64_t e = pte_get(as->root, va);
@@ -473,20 +519,32 @@ static int resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa
     return 0;
 }
 
-int as_resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
+static int paging_resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
 {
-    if (va >= USER_TOP)
-        return -EFAULT;
     int r;
     while ((r = resolve(as, va, access, pa)) == -EAGAIN)
         ;
     return r;
 }
 
+int as_resolve(struct aspace *as, uint32_t va, unsigned access, uint32_t *pa)
+{
+    if (va >= user_layout.top)
+        return -EFAULT;
+    return ops->resolve(as, va, access, pa);
+}
+
 int as_fill(struct aspace *as, uint32_t va, uint32_t *pa)
 {
+    if (va >= user_layout.top)
+        return -EFAULT;
+    return ops->fill(as, va, pa);
+}
+
+static int paging_fill(struct aspace *as, uint32_t va, uint32_t *pa)
+{
     for (;;) {
-        const struct vma *v = va < USER_TOP ? vma_find(as, va) : NULL;
+        const struct vma *v = vma_find(as, va);
         if (!v || v->kind != VMA_ANON)
             return -EFAULT;
         uint32_t page = PAGE_ROUND_DOWN(va);
@@ -503,9 +561,9 @@ int as_fill(struct aspace *as, uint32_t va, uint32_t *pa)
 
 const char *as_fault_reason(struct aspace *as, uint32_t va, unsigned access)
 {
-    const struct vma *v = va < USER_TOP ? vma_find(as, va) : NULL;
-    if (va >= USER_TOP)
-        return "kernel address";
+    const struct vma *v = va < user_layout.top ? vma_find(as, va) : NULL;
+    if (va >= user_layout.top)
+        return as->size ? "beyond the region" : "kernel address";
     if (!v)
         return "not mapped";
     if (v->kind == VMA_GUARD)
@@ -517,7 +575,7 @@ const char *as_fault_reason(struct aspace *as, uint32_t va, unsigned access)
 
 uint32_t as_shared_frame(struct aspace *as, uint32_t va)
 {
-    const struct vma *v = va < USER_TOP ? vma_find(as, va) : NULL;
+    const struct vma *v = va < user_layout.top ? vma_find(as, va) : NULL;
     if (!v || v->kind != VMA_SHARED)
         return 0;
     uint64_t e = pte_get(as->root, PAGE_ROUND_DOWN(va));
@@ -539,7 +597,7 @@ static int share_slot(struct aspace *dst, uint32_t va, uint64_t e)
 /* Maps v's frames in dst too: copy-on-write in both for private memory
  * (a page on its way to swap stays: the rewritten entry cancels that),
  * the same rights as in src for shared memory; swap slots are shared. */
-static int share_frames(struct aspace *dst, struct aspace *src, const struct vma *v)
+static int paging_copy(struct aspace *dst, struct aspace *src, const struct vma *v)
 {
     bool private = v->kind == VMA_ANON;
     for (uint32_t va = pte_next_used(src->root, v->start, v->end); va < v->end;
@@ -578,7 +636,7 @@ struct aspace *as_fork(struct aspace *src)
             *tail = copy;
             tail = &copy->next;
         }
-        if (!copy || share_frames(dst, src, v) < 0) {
+        if (!copy || ops->copy(dst, src, v) < 0) {
             as_destroy(dst);
             return NULL;
         }
@@ -594,8 +652,8 @@ struct aspace *as_fork(struct aspace *src)
  * is room, so that blocks stay apart from mmap's first-fit area. */
 static uint32_t xh_find(struct aspace *as, uint32_t len)
 {
-    uint32_t at = as_find_free(as, len, USER_XHEAP_BASE);
-    return at ? at : as_find_free(as, len, USER_MMAP_BASE);
+    uint32_t at = as_find_free(as, len, user_layout.xheap_base);
+    return at ? at : as_find_free(as, len, user_layout.mmap_base);
 }
 
 static struct vma *xh_vma(uint32_t start, uint32_t len, bool frozen)
@@ -610,6 +668,8 @@ static struct vma *xh_vma(uint32_t start, uint32_t len, bool frozen)
  * may sleep, and the address space may change meanwhile. */
 int as_xh_alloc(struct aspace *as, uint32_t len, uint32_t *addr)
 {
+    if (!ops->exchange_heap)
+        return -ENOSYS;
     if (len == 0 || len > XH_MAX_PAGES * PAGE_SIZE)
         return -EINVAL;
     struct xh_pages pg = {kmalloc(PAGE_ROUND_UP(len) / PAGE_SIZE * sizeof(uint32_t)), 0, false};
@@ -637,7 +697,7 @@ static void vma_unlink(struct aspace *as, struct vma *v)
 
 int as_xh_take(struct aspace *as, uint32_t addr, bool share, struct xh_pages *out)
 {
-    struct vma *v = addr < USER_TOP ? vma_find(as, addr) : NULL;
+    struct vma *v = addr < user_layout.top ? vma_find(as, addr) : NULL;
     if (!v || v->kind != VMA_XHEAP || v->start != addr)
         return -EINVAL;
     unsigned n = (v->end - v->start) / PAGE_SIZE;
@@ -660,7 +720,7 @@ int as_xh_take(struct aspace *as, uint32_t addr, bool share, struct xh_pages *ou
             page_ref(frames[i]);
         v->prot &= VM_READ;
         v->maxprot = VM_READ;
-        reprotect_frames(as, v);
+        paging_reprotect(as, v);
         return 0;
     }
     for (unsigned i = 0; i < n; i++)
@@ -673,6 +733,8 @@ int as_xh_take(struct aspace *as, uint32_t addr, bool share, struct xh_pages *ou
 
 int as_xh_place(struct aspace *as, const struct xh_pages *pg, uint32_t *addr)
 {
+    if (!ops->exchange_heap)
+        return -ENOSYS;
     uint32_t len = pg->n * PAGE_SIZE, at = xh_find(as, len);
     struct vma *v = at ? xh_vma(at, len, pg->frozen) : NULL;
     if (!v)
@@ -793,3 +855,17 @@ void as_evict_cancel(struct aspace *as, const struct evict *e)
     if (still_paging_out(as, e))
         unmark(as, vma_find(as, e->va), e->va);
 }
+
+const struct as_ops paging_ops = {
+    .name = "paging",
+    .create = paging_create,
+    .destroy = paging_destroy,
+    .activate = paging_activate,
+    .release = paging_release,
+    .resolve = paging_resolve,
+    .fill = paging_fill,
+    .copy = paging_copy,
+    .reprotect = paging_reprotect,
+    .shared_memory = true,
+    .exchange_heap = true,
+};

@@ -8,7 +8,12 @@
  * This is the one interface the rest of the kernel uses for user memory:
  * process creation, exec, the memory system calls, the page-fault handler
  * and uaccess.c. The isolation modes (ARCHITECTURE.md) differ only below
- * it.
+ * it: vm.c keeps the regions for all of them, and a table of operations
+ * chosen at boot (vm_ops.h) gives them memory: page tables for
+ * isolation=paging (vm.c), one contiguous region behind segments for seg
+ * and none (vm_region.c), where the regions only tell the kernel what a
+ * system call may touch. What a mode cannot do (shared memory, the
+ * exchange heap, mprotect) is -ENOSYS there.
  */
 #ifndef KERNEL_VM_H
 #define KERNEL_VM_H
@@ -16,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cmdline.h"
 #include "mmu.h"
 
 #define VM_READ 0x1u
@@ -34,6 +40,22 @@
 #define USER_STACK_GAP (1u << 20)
 #define USER_STACK_GUARD (USER_STACK_TOP - USER_STACK_SIZE - USER_STACK_GAP)
 #define USER_XHEAP_BASE 0x80000000u   /* where received exchange-heap blocks go first */
+
+/* Where things go in a user address space, chosen at boot by the mode:
+ * the constants above for paging; for seg and none, offsets in a region
+ * of segsize bytes (vm_region.c). */
+struct as_layout {
+    uint32_t low;                     /* nothing is mapped below */
+    uint32_t pie_base;                /* where a static PIE is loaded */
+    uint32_t mmap_base;               /* where mmap looks first */
+    uint32_t xheap_base;
+    uint32_t stack_top, stack_size, stack_gap;
+    uint32_t top;                     /* the end of user addresses */
+};
+extern struct as_layout user_layout;
+
+/* Chooses the operations and the layout (at boot, before any process). */
+void vm_init(enum isolation mode, uint32_t segsize);
 
 enum vma_kind {
     VMA_ANON,                         /* private memory, zero-filled on first touch,
@@ -65,6 +87,7 @@ struct aspace {
     unsigned swapped;                 /* its entries that name a swap slot */
     uint32_t id;                      /* never 0, never reused (in 2^32 address spaces):
                                          how the pageout daemon finds it again */
+    uint32_t base, size;              /* seg, none: the region (physical); size 0 with paging */
 };
 
 struct aspace *as_create(void);

@@ -198,7 +198,13 @@ struct isola_memstat {
     unsigned zero_drops;   /* idle pages of zeros let go instead of written */
     unsigned cancelled;    /* page-outs a write to the page cancelled */
     unsigned oom_kills;    /* processes killed for want of memory */
+    unsigned isolation;    /* ISOLA_ISOLATION_*: the kernel's isolation= mode */
+    unsigned region_size;  /* seg, none: bytes of each process's region */
 };
+#define ISOLA_ISOLATION_PAGING 0   /* page tables, ring 3 */
+#define ISOLA_ISOLATION_SEG    1   /* paging off, a segment per process, ring 3: no
+                                      NX, COW, swap, MAP_SHARED, xh_*, mprotect (ENOSYS) */
+#define ISOLA_ISOLATION_NONE   2   /* as seg, in ring 0: no protection at all */
 
 #define ISOLA_PROC_NAME 32
 struct isola_procinfo {
