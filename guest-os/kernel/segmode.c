@@ -59,11 +59,12 @@ void segmode_paging_off(void)
     write_cr0(read_cr0() & ~(CR0_PG | CR0_WP));
 }
 
-/* The kernel keeps a quarter of RAM (at least 16 MiB) for itself: the
- * buffer cache, pipes, kmalloc; the rest is the pool. */
+/* The kernel keeps an eighth of RAM (at least 32 MiB, which holds a
+ * root image in RAM too) for itself: the buffer cache, pipes, kmalloc;
+ * the rest is the pool. */
 void segmode_carve(uint32_t top)
 {
-    uint32_t kernel_part = MAX(16u << 20, top / 4);
+    uint32_t kernel_part = MAX(32u << 20, top / 8);
     if (top <= kernel_part + boot_options.segsize)
         panic("isolation=%s: %u MiB of RAM leaves no room for a %u KiB region",
               boot_options.isolation == ISOLATION_SEG ? "seg" : "none", top >> 20,

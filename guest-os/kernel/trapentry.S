@@ -52,7 +52,7 @@ vector\n:
  * slot, which the next thread switch rewrites, and a trap frame from the
  * kernel must hold selectors that are still valid when it is popped. */
 alltraps:
-    cmpl $NONE_USER_CS, 12(%esp)     /* the CS the CPU pushed */
+    cmpw $NONE_USER_CS, 12(%esp)     /* the CS the CPU pushed (the upper half is undefined: SDM vol. 3, 6.12.1) */
     je from_ring0_user
 frame:
     pushl %ds
@@ -73,7 +73,7 @@ frame:
 
 .globl trapret
 trapret:
-    cmpl $NONE_USER_CS, 60(%esp)     /* the frame's cs (trap.h) */
+    cmpw $NONE_USER_CS, 60(%esp)     /* the frame's cs (trap.h) */
     je to_ring0_user
     popal
     popl %gs

@@ -137,6 +137,7 @@ static void test_chan_basic(void)
 
 static void test_xh_alloc(void)
 {
+    need_paging("no exchange-heap blocks: moving pages between address spaces needs paging");
     need_channels();
     CHECK(xh_alloc(0) == NULL && errno == EINVAL);
     CHECK(xh_alloc(XH_MAX_SIZE + 1) == NULL && errno == EINVAL);
@@ -175,6 +176,7 @@ static void mover(void *arg)
 
 static void test_chan_move(void)
 {
+    need_paging("no exchange-heap blocks: moving pages between address spaces needs paging");
     need_channels();
     int hs[2];
     new_pair(hs);
@@ -238,6 +240,7 @@ static void sharer(void *arg)
 /* Shared read-only with two receivers: nobody may write it any more. */
 static void test_chan_share(void)
 {
+    need_paging("no exchange-heap blocks: moving pages between address spaces needs paging");
     need_channels();
     expect_signal(run_child(sharer, NULL), SIGSEGV, "the sender writing a block it shared");
     int one[2], two[2];
@@ -307,6 +310,7 @@ static void handle_receiver(void *arg)
 
 static void test_chan_handles(void)
 {
+    need_paging("no shared memory: one frame in two address spaces needs paging");
     need_channels();
     int hs[2], p[2], other[2];
     new_pair(hs);
@@ -359,6 +363,7 @@ static void test_chan_handles(void)
  * through any handle number, nor send a block of its parent's. */
 static void test_chan_isolation(void)
 {
+    need_paging("no exchange-heap blocks: moving pages between address spaces needs paging");
     need_channels();
     int ready[2];
     CHECK(pipe(ready) == 0);
@@ -401,6 +406,7 @@ static void test_chan_isolation(void)
 
 static void test_chan_closed(void)
 {
+    need_paging("no exchange-heap blocks: moving pages between address spaces needs paging");
     need_channels();
     int hs[2];
     new_pair(hs);
@@ -476,6 +482,7 @@ static void test_chan_cycle(void)
  * block goes back and forth, changed on each side. */
 static void test_chan_named(void)
 {
+    need_paging("no exchange-heap blocks: moving pages between address spaces needs paging");
     need_channels();
     const char *name = chan_name("named");
     int server = chan_create(name);
@@ -543,6 +550,7 @@ static void ring_member(int id, int out, int in)
 
 static void test_chan_ring(void)
 {
+    need_paging("no exchange-heap blocks: moving pages between address spaces needs paging");
     need_channels();
     int link[RING][2];
     for (int i = 0; i < RING; i++)

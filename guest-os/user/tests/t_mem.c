@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <isola.h>
 #include "usertests.h"
 
 #define PG 4096
@@ -51,6 +52,11 @@ static long differs(const void *p, size_t bytes, unsigned seed)
 
 static void test_sbrk(void)
 {
+    /* isolation=seg, none: the heap grows inside the region (1 MiB more
+     * rather than 4), and memory the break gives back stays the
+     * process's own: no fault there */
+    int paging = isolation() == ISOLA_ISOLATION_PAGING;
+    long grow = paging ? 4 * MB : MB;
     char *base = sbrk(0);
     long f0 = free_pages();
     char *p = sbrk(MB);
@@ -58,26 +64,29 @@ static void test_sbrk(void)
     CHECK(sbrk(0) == base + MB);
     fill(p, MB, 1);
     long f1 = free_pages();
-    if (on_isola())
+    if (on_isola() && isolation() == ISOLA_ISOLATION_PAGING)   /* else memory is the region's */
         CHECKF(f0 - f1 >= MB / PG, "1 MiB of heap written took %ld pages", f0 - f1);
-    char *q = sbrk(4 * MB);
-    CHECKF(q == base + MB, "sbrk(4 MiB) returned %p, want %p", (void *)q, (void *)(base + MB));
+    char *q = sbrk(grow);
+    CHECKF(q == base + MB, "sbrk(%ld MiB) returned %p, want %p", grow / MB, (void *)q, (void *)(base + MB));
     CHECK_PATTERN(p, MB, 1, "the heap after it grew");
-    for (int i = 0; i < 4 * MB; i += PG)
+    for (int i = 0; i < grow; i += PG)
         CHECKF(q[i] == 0, "new heap page at %p is not zero", (void *)(q + i));
-    fill(q, 4 * MB, 2);
+    fill(q, grow, 2);
     CHECK_PATTERN(p, MB, 1, "the heap after its new part was written");
-    expect_access((uintptr_t)(base + 5 * MB - 1), WRITE, "the last byte of the heap");
-    expect_fault((uintptr_t)(base + 5 * MB + 2 * PG), READ, "above the break");
+    expect_access((uintptr_t)(base + (MB + grow) - 1), WRITE, "the last byte of the heap");
+    if (paging)
+        expect_fault((uintptr_t)(base + (MB + grow) + 2 * PG), READ, "above the break");
 
-    CHECK(sbrk(-5 * MB) == base + 5 * MB);
+    CHECK(sbrk(-(MB + grow)) == base + (MB + grow));
     CHECK(sbrk(0) == base);
     long f2 = free_pages();
-    if (on_isola())
+    if (on_isola() && paging)
         CHECKF(f2 >= f0 - TABLE_SLACK && f2 <= f0,
                "free pages: %ld before the heap grew, %ld after it shrank back", f0, f2);
-    expect_fault((uintptr_t)(base + PG), READ, "a heap page given back by sbrk");
-    expect_fault((uintptr_t)(base + 5 * MB - 1), WRITE, "the old top of the heap");
+    if (paging) {
+        expect_fault((uintptr_t)(base + PG), READ, "a heap page given back by sbrk");
+        expect_fault((uintptr_t)(base + (MB + grow) - 1), WRITE, "the old top of the heap");
+    }
 
     /* grown again, the heap is new, zeroed memory */
     p = sbrk(2 * MB);
@@ -114,7 +123,7 @@ static void test_mmap(void)
     for (size_t i = 0; i < len; i++)
         CHECKF(p[i] == 0, "new anonymous memory at %p is not zero", (void *)(p + i));
     fill(p, len, 3);
-    if (on_isola())
+    if (on_isola() && isolation() == ISOLA_ISOLATION_PAGING)
         CHECKF(f0 - free_pages() >= 16, "16 written pages took %ld", f0 - free_pages());
 
     char *o = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -125,16 +134,22 @@ static void test_mmap(void)
     CHECK(munmap(o, len) == 0);
 
     CHECK(munmap(p + 5 * PG, PG) == 0);
-    expect_fault((uintptr_t)(p + 5 * PG), READ, "a page unmapped from the middle of a mapping");
-    expect_fault((uintptr_t)(p + 6 * PG - 1), WRITE, "the last byte of the unmapped page");
+    /* isolation=seg, none: unmapped memory is still the region's, no fault */
+    int paging = isolation() == ISOLA_ISOLATION_PAGING;
+    if (paging) {
+        expect_fault((uintptr_t)(p + 5 * PG), READ, "a page unmapped from the middle of a mapping");
+        expect_fault((uintptr_t)(p + 6 * PG - 1), WRITE, "the last byte of the unmapped page");
+    }
     CHECK_PATTERN(p, 5 * PG, 3, "the pages below an unmapped one");
     CHECK(((unsigned *)(p + 6 * PG))[0] == pattern(6 * PG / 4, 3));
     expect_access((uintptr_t)(p + 6 * PG), WRITE, "the page above an unmapped one");
     CHECK(munmap(p, len) == 0);
-    expect_fault((uintptr_t)p, READ, "an unmapped mapping");
-    expect_fault((uintptr_t)(p + len - 1), READ, "the end of an unmapped mapping");
+    if (paging) {
+        expect_fault((uintptr_t)p, READ, "an unmapped mapping");
+        expect_fault((uintptr_t)(p + len - 1), READ, "the end of an unmapped mapping");
+    }
     CHECK(munmap(p, len) == 0);        /* nothing there: still fine */
-    if (on_isola()) {
+    if (on_isola() && paging) {
         long f1 = free_pages();
         CHECKF(f1 >= f0 - TABLE_SLACK && f1 <= f0, "free pages: %ld before mmap, %ld after munmap", f0, f1);
     }
@@ -149,6 +164,7 @@ static void test_mmap(void)
 
 static void test_mprotect(void)
 {
+    need_paging("no mprotect: without page tables nothing enforces page rights");
     size_t len = 4 * PG;
     char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECKF(p != MAP_FAILED, "mmap: %s", strerror(errno));
@@ -197,6 +213,7 @@ static void test_mprotect(void)
 
 static void test_map_fixed(void)
 {
+    need_paging("no read-only pages: without page tables nothing enforces page rights");
     size_t len = 4 * PG;
     char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     CHECKF(p != MAP_FAILED, "mmap: %s", strerror(errno));
@@ -222,34 +239,48 @@ static void test_map_fixed(void)
 
 /* ---- copy-on-write ---- */
 
+/* 4 MiB, mapped when a test needs it (not in .bss: with isolation=seg
+ * or none the program must fit its region beside everything else, and
+ * there it is 1 MiB). */
 #define BIG (4 * MB)
-static char big[BIG] __attribute__((aligned(PG)));
+static char *big;
+static size_t big_len;
+
+static void use_big(void)
+{
+    if (big)
+        return;
+    big_len = isolation() == ISOLA_ISOLATION_PAGING ? BIG : MB;
+    big = mmap(NULL, big_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECKF(big != MAP_FAILED, "mmap %zu bytes: %s", big_len, strerror(errno));
+}
 
 static void child_sees_and_writes(void *arg)
 {
     (void)arg;
-    CHECK_PATTERN(big, BIG, 7, "the parent's data seen by the child");
-    fill(big, BIG, 8);
-    CHECK_PATTERN(big, BIG, 8, "the child's own writes");
+    CHECK_PATTERN(big, big_len, 7, "the parent's data seen by the child");
+    fill(big, big_len, 8);
+    CHECK_PATTERN(big, big_len, 8, "the child's own writes");
 }
 
 static void test_cow(void)
 {
-    fill(big, BIG, 7);
+    use_big();
+    fill(big, big_len, 7);
     expect_exit(run_child(child_sees_and_writes, NULL), 0, "the child");
-    CHECK_PATTERN(big, BIG, 7, "the parent's data after the child wrote its copy");
+    CHECK_PATTERN(big, big_len, 7, "the parent's data after the child wrote its copy");
 
     /* the other way: the parent writes at once, the child looks later */
     pid_t pid = fork();
     CHECKF(pid >= 0, "fork: %s", strerror(errno));
     if (pid == 0) {
         sleep_ms(50);
-        CHECK_PATTERN(big, BIG, 7, "the child's data after the parent wrote");
+        CHECK_PATTERN(big, big_len, 7, "the child's data after the parent wrote");
         _exit(0);
     }
-    fill(big, BIG, 9);
+    fill(big, big_len, 9);
     wait_ok(pid, "the child");
-    CHECK_PATTERN(big, BIG, 9, "the parent's own writes");
+    CHECK_PATTERN(big, big_len, 9, "the parent's own writes");
 
     /* the stack is copied on write too */
     unsigned stack[8192];
@@ -315,22 +346,24 @@ static void test_cow_pages(void)
 {
     if (!on_isola())
         skip("counts free pages, which only isola's sysinfo holds still");
-    fill(big, BIG, 12);
+    need_paging("no copy-on-write: fork copies the region");
+    use_big();
+    fill(big, big_len, 12);
     long f0 = free_pages();
     pid_t pid = fork();
     CHECKF(pid >= 0, "fork: %s", strerror(errno));
     if (pid == 0) {
         long f1 = free_pages();
         CHECKF(f0 - f1 < 64, "fork of a process with 4 MiB of data took %ld pages", f0 - f1);
-        fill(big, BIG, 13);
+        fill(big, big_len, 13);
         long f2 = free_pages();
-        CHECKF(f1 - f2 >= BIG / PG, "the child's writes to 1024 shared pages took only %ld", f1 - f2);
+        CHECKF(f1 - f2 >= (long)(big_len / PG), "the child's writes to 1024 shared pages took only %ld", f1 - f2);
         _exit(0);
     }
     wait_ok(pid, "the child");
     long f3 = free_pages();
     CHECKF(f3 == f0, "free pages: %ld before fork, %ld after the child was reaped", f0, f3);
-    fill(big, BIG, 14);
+    fill(big, big_len, 14);
     long f4 = free_pages();
     CHECKF(f4 == f3, "writing pages no one else holds any more took %ld pages", f3 - f4);
 }

@@ -55,6 +55,7 @@ static void *map(int h, size_t len, int prot)
 
 static void test_shm_basic(void)
 {
+    need_paging("no shared memory: one frame in two address spaces needs paging");
     need_shm();
     const char *name = shm_name("basic");
     int h = open_shm(name, 3 * PG - 100, O_RDWR | O_CREAT | O_EXCL);
@@ -121,6 +122,7 @@ static void test_shm_basic(void)
 /* A child opens the object by name, read-only, while the parent writes. */
 static void test_shm_readonly(void)
 {
+    need_paging("no shared memory: one frame in two address spaces needs paging");
     need_shm();
     const char *name = shm_name("ro");
     int h = open_shm(name, 2 * PG, O_RDWR | O_CREAT | O_EXCL);
@@ -163,6 +165,7 @@ static void test_shm_readonly(void)
 
 static void test_shm_fork(void)
 {
+    need_paging("no shared memory: one frame in two address spaces needs paging");
     /* anonymous shared memory: fork keeps it shared, both ways */
     volatile int *s = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     CHECKF(s != MAP_FAILED, "mmap MAP_SHARED|MAP_ANONYMOUS: %s", strerror(errno));
@@ -215,6 +218,7 @@ static void test_shm_fork(void)
 
 static void test_shm_futex(void)
 {
+    need_paging("no shared memory: one frame in two address spaces needs paging");
     need_shm();
     const char *name = shm_name("futex");
     int h = open_shm(name, PG, O_RDWR | O_CREAT | O_EXCL);
@@ -252,6 +256,7 @@ static void test_shm_futex(void)
 /* Pages come back when the last holder lets go, not before. */
 static void test_shm_lifetime(void)
 {
+    need_paging("no shared memory: one frame in two address spaces needs paging");
     need_shm();
     enum { PAGES = 64 };
     const char *name = shm_name("life");

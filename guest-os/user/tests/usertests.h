@@ -43,6 +43,14 @@ extern pid_t test_pid;
 
 /* 1 on isola, 0 elsewhere (the host Linux, where the binaries run too). */
 int on_isola(void);
+/* The kernel's isolation mode (ISOLA_ISOLATION_*, from mem_stat); paging
+ * elsewhere. need_paging skips the test, saying why, when the mode runs
+ * without paging (isolation=seg or none: no page rights, copy-on-write,
+ * shared memory, exchange heap, mprotect, guard pages); need_protection
+ * when there is no protection at all (isolation=none). */
+int isolation(void);
+void need_paging(const char *why);
+void need_protection(void);
 /* Free physical memory in 4 KiB pages (sysinfo). */
 long free_pages(void);
 /* CLOCK_MONOTONIC in milliseconds. */

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <isola.h>
 #include "usertests.h"
 
 const char *test_name = "?";
@@ -92,6 +93,28 @@ int on_isola(void)
         known = uname(&u) == 0 && strcmp(u.sysname, "isola") == 0;
     }
     return known;
+}
+
+int isolation(void)
+{
+    static int known = -1;
+    if (known < 0) {
+        struct isola_memstat m;
+        known = on_isola() && mem_stat(&m) == 0 ? (int)m.isolation : ISOLA_ISOLATION_PAGING;
+    }
+    return known;
+}
+
+void need_paging(const char *why)
+{
+    if (isolation() != ISOLA_ISOLATION_PAGING)
+        skip("isolation=%s: %s", isolation() == ISOLA_ISOLATION_SEG ? "seg" : "none", why);
+}
+
+void need_protection(void)
+{
+    if (isolation() == ISOLA_ISOLATION_NONE)
+        skip("isolation=none gives no protection");
 }
 
 long free_pages(void)
