@@ -205,6 +205,18 @@ static void check_user_selectors(struct trapframe *tf)
     }
 }
 
+/* isolation=none: trapentry.S returns by writing EIP, CS and EFLAGS under
+ * the user's ESP through the kernel's view of the region, and the CPU
+ * checks nothing in ring 0 with a 4 GiB limit. So the kernel checks the
+ * ESP it is about to use (a signal frame, clone or sigreturn may have
+ * set it): outside the region, the write would land in someone else's
+ * memory, the kernel's included. */
+static bool stack_in_region(const struct trapframe *tf)
+{
+    uint32_t size = curproc()->as->size;
+    return (tf->cs & 0xFFFF) != NONE_USER_CS || (tf->esp >= 12 && tf->esp <= size);
+}
+
 static void return_to_user(struct trapframe *tf)
 {
     if (thread_must_exit(current))
@@ -212,6 +224,11 @@ static void return_to_user(struct trapframe *tf)
     if (need_resched)
         yield();
     signal_deliver(tf);
+    if (!stack_in_region(tf) && !thread_must_exit(current)) {
+        char what[64];
+        snprintk(what, sizeof what, "stack pointer %08x outside the region", tf->esp);
+        kill_for_fault(tf, SIGSEGV, what);
+    }
     if (thread_must_exit(current))
         thread_exit(curproc()->exit_status);
     check_user_selectors(tf);
