@@ -195,10 +195,15 @@ static int paging_create(struct aspace *as)
     return as->root ? 0 : -ENOMEM;
 }
 
-static void paging_destroy(struct aspace *as)
+/* Off the CPU first: its entries then go without a TLB flush each. */
+static void paging_unload(struct aspace *as)
 {
     if (read_cr3() == as->root)
         pgdir_activate(kernel_root());
+}
+
+static void paging_destroy(struct aspace *as)
+{
     pgdir_destroy(as->root);
 }
 
@@ -226,6 +231,8 @@ struct aspace *as_create(void)
 
 void as_destroy(struct aspace *as)
 {
+    if (ops->unload)
+        ops->unload(as);
     while (as->vmas) {
         struct vma *v = as->vmas;
         as->vmas = v->next;
@@ -859,6 +866,7 @@ void as_evict_cancel(struct aspace *as, const struct evict *e)
 const struct as_ops paging_ops = {
     .name = "paging",
     .create = paging_create,
+    .unload = paging_unload,
     .destroy = paging_destroy,
     .activate = paging_activate,
     .release = paging_release,

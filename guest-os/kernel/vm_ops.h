@@ -13,6 +13,7 @@
 struct as_ops {
     const char *name;
     int (*create)(struct aspace *as);             /* -ENOMEM */
+    void (*unload)(struct aspace *as);            /* as is about to go: stop using it */
     void (*destroy)(struct aspace *as);           /* after every region is gone */
     void (*activate)(struct aspace *as);          /* NULL as: the kernel's own */
     /* A private region [start, end) was added or grew (brk). */
