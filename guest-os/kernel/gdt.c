@@ -118,14 +118,17 @@ static uint32_t desc_limit(uint64_t d)
 
 /* A user's TLS descriptor moved into its region: base + the region's
  * base, the limit cut at the region's end. A base beyond the end makes
- * it not present, so that loading it faults in user mode. */
+ * it not present, so that loading it faults in user mode; so does an
+ * expand-down data segment, whose valid offsets run from the limit up to
+ * 4 GiB (SDM vol. 3, 3.4.5.1), past any region. */
 static uint64_t relocate(uint64_t d)
 {
     if (!d || (user_base == 0 && user_limit == 0xFFFFFFFFu))
         return d;
     uint32_t b = desc_base(d), l = desc_limit(d);
     uint64_t keep = d & (0xFull << 40 | 3ull << 45 | 1ull << 47 | 1ull << 52 | 1ull << 54);
-    if (b > user_limit) {
+    bool expand_down = !(d & (1ull << 43)) && (d & (1ull << 42));
+    if (b > user_limit || expand_down) {
         b = 0, l = 0;
         keep &= ~(1ull << 47);
     }

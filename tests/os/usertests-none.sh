@@ -11,12 +11,12 @@ os_run isola-kernel 'usertests
 expect '^isolation=none: paging off; each process in a region of 8192 KiB .* ring 0, no protection$'
 expect '^isolation=none: no NX, .*; processes can reach all memory and the I/O ports$'
 expect_usertests
-for t in kernel-memory other-process privileged thread-fault; do
+for t in kernel-memory other-process privileged thread-fault own-segments; do
     expect "^test $t: skipped: isolation=none gives no protection\$"
 done
 for t in fork-tree fork-many cow sbrk mmap threads threads-many forkbomb pipe-large efault-io; do
     expect "^test $t: ok\$"
 done
 expect_count 24 '^test [^ ]+: skipped: isolation=none: '
-expect_count 28 '^test [^ ]+: skipped'
+expect_count 29 '^test [^ ]+: skipped'
 reject 'killed$'

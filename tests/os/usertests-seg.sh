@@ -13,7 +13,7 @@ os_run isola-kernel 'usertests
 expect '^isolation=seg: paging off; each process in a region of 8192 KiB .* ring 3$'
 expect '^isolation=seg: no NX, copy-on-write, swap, shared memory, exchange-heap blocks, mprotect or guard pages$'
 expect_usertests
-for t in kernel-memory privileged fork-tree fork-many cow sbrk mmap threads threads-many \
+for t in kernel-memory privileged own-segments fork-tree fork-many cow sbrk mmap threads threads-many \
     thread-fault forkbomb signal-reach other-handles efault-io; do
     expect "^test $t: ok\$"
 done

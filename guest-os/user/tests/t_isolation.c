@@ -441,6 +441,55 @@ static void test_privileged(void)
     }
 }
 
+/* ---- segments of its own making ---- */
+
+/* Linux's struct user_desc, for set_thread_area. */
+struct seg_desc {
+    unsigned entry_number, base_addr, limit;
+    unsigned seg_32bit : 1, contents : 2, read_exec_only : 1, limit_in_pages : 1,
+        seg_not_present : 1, useable : 1;
+};
+
+/* A data segment at base 0 in a free TLS slot: 4 GiB, or expand-down
+ * (its valid offsets above the limit, up to 4 GiB); its selector. */
+static unsigned make_segment(int expand_down)
+{
+    struct seg_desc d = {0xFFFFFFFFu, 0, expand_down ? 0 : 0xFFFFF, 1, expand_down ? 1 : 0,
+                         0, 1, 0, 1};
+    long r = sys(243 /* set_thread_area */, (long)&d, 0, 0);
+    CHECKF(r == 0, "set_thread_area: %ld", r);
+    return d.entry_number * 8 + 3;
+}
+
+static unsigned fs_selector;
+static int here = 42;
+
+static void read_through_fs(void *arg)
+{
+    int v;
+    __asm__ volatile("movw %w1, %%fs\n\tmovl %%fs:(%2), %0" : "=r"(v) : "r"(fs_selector), "r"(arg)
+                     : "memory");
+    CHECK(v == here);
+}
+
+/* However a program describes a segment, it reaches no further than
+ * its memory: with paging the kernel's pages stop it, with isolation=seg
+ * the kernel cuts the segment at the region's end (or refuses an
+ * expand-down one) so the limit does. */
+static void test_own_segments(void)
+{
+    need_protection();
+    fs_selector = make_segment(0);
+    expect_exit(run_child(read_through_fs, &here), 0, "reading this program's data through fs");
+    expect_signal(run_child(read_through_fs, (void *)0xC0000000u), SIGSEGV,
+                  "reading 0xc0000000 through a 4 GiB segment of its own");
+    expect_signal(run_child(read_through_fs, (void *)0xFFFFFFF0u), SIGSEGV,
+                  "reading 0xfffffff0 through a 4 GiB segment of its own");
+    fs_selector = make_segment(1);
+    expect_signal(run_child(read_through_fs, (void *)0xC0000000u), SIGSEGV,
+                  "reading 0xc0000000 through an expand-down segment of its own");
+}
+
 const struct test isolation_tests[] = {
     {"kernel-memory", test_kernel_memory},
     {"other-process", test_other_process},
@@ -454,5 +503,6 @@ const struct test isolation_tests[] = {
     {"write-text", test_write_text},
     {"stack-guard", test_stack_guard},
     {"privileged", test_privileged},
+    {"own-segments", test_own_segments},
     {NULL, NULL},
 };
