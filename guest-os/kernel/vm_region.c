@@ -31,6 +31,7 @@ static int region_create(struct aspace *as)
 {
     as->size = boot_options.segsize;
     as->base = region_alloc(as->size);
+    as->resident = as->size / PAGE_SIZE;     /* ps: the whole region is held */
     return as->base ? 0 : -ENOMEM;
 }
 
