@@ -7,8 +7,8 @@
 . "${srcdir:-.}/tests/os/lib.sh"
 for mode in seg none; do
     os_run isola-kernel 'free
-sysfuzz -s 11 -n 3000 -w 4 -t 15
-sysfuzz -s 12 -n 3000 -w 4 -t 15
+sysfuzz -s 11 -n 3000 -w 4 -t 8
+sysfuzz -s 12 -n 3000 -w 4 -t 8
 sleep 1
 free
 echo still answering
