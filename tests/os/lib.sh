@@ -35,6 +35,8 @@ out=$tmp/out
 
 fail() {
     echo "FAIL: $*"
+    echo "---- lines of the console output that say FAIL (the first 20) ----"
+    grep -n FAIL "$out" | head -n 20
     echo "---- console output (the last 80 lines) ----"
     tail -n 80 "$out"
     echo "------------------------"
