@@ -562,7 +562,6 @@ uint32_t cpu_eflags(cpu_t *c);  /* the whole EFLAGS value */
 void cpu_set_eflags(cpu_t *c, uint32_t value, uint32_t mask);
 /* Jcc condition 0-15, any producer: the slow way. */
 bool cpu_cond_slow(cpu_t *c, unsigned cc);
-bool cpu_cf_slow(cpu_t *c);
 /* Record a result whose flags are computed later; res and the operands
  * as the operation's size has them (bits above it are ignored). */
 static inline void lf_set(cpu_t *c, enum lf_op op, unsigned size,
@@ -578,8 +577,10 @@ static inline void lf_set(cpu_t *c, enum lf_op op, unsigned size,
 /* Make the arithmetic flags concrete in c->eflags, then change some. */
 void lf_materialize(cpu_t *c);
 
-/* CF, the common producers inline (INC/DEC keep it, ADC/SBB add it);
- * tests in a row, not a switch, which compiles to an indirect jump. */
+/* CF, every producer inline: INC and DEC read it as they keep it, and
+ * a call here would cost each of them a stack frame. Tests in a row, not
+ * a switch, which compiles to an indirect jump; the usual producers
+ * first. */
 static inline bool cpu_cf(cpu_t *c)
 {
     const struct lazyflags *f = &c->lf;
@@ -591,7 +592,11 @@ static inline bool cpu_cf(cpu_t *c)
         return f->cf;
     if (f->op == LF_ADD)
         return f->res < f->op1;
-    return cpu_cf_slow(c);
+    if (f->op == LF_NONE)
+        return (c->eflags & FL_CF) != 0;
+    if (f->op == LF_ADC)  /* with a carry in, res == op1 is a carry out */
+        return f->cf ? f->res <= f->op1 : f->res < f->op1;
+    return f->cf ? f->op1 <= f->op2 : f->op1 < f->op2;  /* SBB */
 }
 
 /* A condition, or -1 where it needs cpu_cond_slow. With cc a constant

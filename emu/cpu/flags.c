@@ -89,13 +89,6 @@ void cpu_set_eflags(cpu_t *c, uint32_t value, uint32_t mask)
     c->eflags = (c->eflags | 0x2u) & ~0x8028u;  /* bits 3, 5, 15 are reserved zero */
 }
 
-bool cpu_cf_slow(cpu_t *c)
-{
-    if (c->lf.op == LF_NONE)
-        return c->eflags & FL_CF;
-    return lf_cf(&c->lf);
-}
-
 bool cpu_cond_slow(cpu_t *c, unsigned cc)
 {
     uint32_t fl = c->lf.op == LF_NONE ? c->eflags : lf_compute(&c->lf);

@@ -111,22 +111,26 @@ BODY void shift_flags(cpu_t *c, unsigned kind, unsigned size, uint32_t a,
     c->eflags = (c->eflags & ~(FL_CF | FL_OF)) | (o.cf ? FL_CF : 0) | (o.of ? FL_OF : 0);
 }
 
-/* C0/C1: imm8; D0/D1: 1; D2/D3: CL. */
-BODY unsigned shift_count(cpu_t *c, const struct insn *i)
+/* Where the count comes from: C0/C1 an imm8, D0/D1 the constant 1,
+ * D2/D3 CL. Each source has handlers of its own, so that a count of 1
+ * folds into the shift and the others test nothing but the count. */
+enum { CNT_IMM = 0, CNT_ONE = 8, CNT_CL = 16 };
+
+BODY unsigned shift_count(cpu_t *c, const struct insn *i, unsigned src)
 {
-    if (i->op <= 0xC1)
+    if (src == CNT_IMM)
         return i->imm & 31;
-    if (i->op <= 0xD1)
+    if (src == CNT_ONE)
         return 1;
     return c->reg[ECX] & 31;
 }
 
-/* A body for DEF_FORMS (cpu.h): kind, size and register-or-memory are
- * constants in each handler. */
+/* A body for DEF_FORMS (cpu.h): kind | count source, size and
+ * register-or-memory are constants in each handler. */
 BODY void
-shift_insn(cpu_t *c, const struct insn *i, unsigned kind, unsigned size, bool mem)
+shift_insn(cpu_t *c, const struct insn *i, unsigned how, unsigned size, bool mem)
 {
-    unsigned n = shift_count(c, i);
+    unsigned kind = how & 7, n = shift_count(c, i, how & ~7u);
     unsigned cin = (kind == K_RCL || kind == K_RCR) ? cpu_cf(c) : 0;
     uint32_t off = mem ? ea(c, i) : 0;
     uint32_t a = mem ? mem_read(c, i->seg, off, size) : reg_get(c, i->rm, size);
@@ -138,9 +142,13 @@ shift_insn(cpu_t *c, const struct insn *i, unsigned kind, unsigned size, bool me
     shift_flags(c, kind, size, a, n, o);
 }
 
-#define SHIFT(name, kind)                     \
-    DEF_FORMS_B_RP(name##_b, shift_insn, kind) \
-    DEF_FORMS_RP(name##_v, shift_insn, kind)
+#define SHIFT_SRC(name, how)                   \
+    DEF_FORMS_B_RP(name##_b, shift_insn, how)  \
+    DEF_FORMS_RP(name##_v, shift_insn, how)
+#define SHIFT(name, kind)                      \
+    SHIFT_SRC(name##_imm, kind | CNT_IMM)      \
+    SHIFT_SRC(name##_one, kind | CNT_ONE)      \
+    SHIFT_SRC(name##_cl, kind | CNT_CL)
 
 SHIFT(rol, K_ROL)
 SHIFT(ror, K_ROR)
@@ -224,21 +232,26 @@ static void shrd(cpu_t *c, const struct insn *i)
         double_shift_insn(c, i, true, 2);
 }
 
+/* The group's handlers by ModRM reg, for one count source. */
+#define SHIFT_GROUP(src, sz)                                            \
+    {&rol_##src##_##sz##_forms, &ror_##src##_##sz##_forms,              \
+     &rcl_##src##_##sz##_forms, &rcr_##src##_##sz##_forms,              \
+     &shl_##src##_##sz##_forms, &shr_##src##_##sz##_forms,              \
+     &shl_##src##_##sz##_forms, &sar_##src##_##sz##_forms}
+
 void shift_ops_init(void)
 {
-    static const struct op_forms *const byte_ops[8] = {
-        &rol_b_forms, &ror_b_forms, &rcl_b_forms, &rcr_b_forms,
-        &shl_b_forms, &shr_b_forms, &shl_b_forms, &sar_b_forms};
-    static const struct op_forms *const word_ops[8] = {
-        &rol_v_forms, &ror_v_forms, &rcl_v_forms, &rcr_v_forms,
-        &shl_v_forms, &shr_v_forms, &shl_v_forms, &sar_v_forms};
+    static const struct op_forms *const ops[3][2][8] = {
+        {SHIFT_GROUP(imm, b), SHIFT_GROUP(imm, v)},
+        {SHIFT_GROUP(one, b), SHIFT_GROUP(one, v)},
+        {SHIFT_GROUP(cl, b), SHIFT_GROUP(cl, v)}};
     for (unsigned r = 0; r < 8; r++) {
-        op_def_grp_forms(0xC0, r, OPF_MODRM | OPF_IMM_B, byte_ops[r]);
-        op_def_grp_forms(0xC1, r, OPF_MODRM | OPF_IMM_B, word_ops[r]);
-        op_def_grp_forms(0xD0, r, OPF_MODRM, byte_ops[r]);
-        op_def_grp_forms(0xD1, r, OPF_MODRM, word_ops[r]);
-        op_def_grp_forms(0xD2, r, OPF_MODRM, byte_ops[r]);
-        op_def_grp_forms(0xD3, r, OPF_MODRM, word_ops[r]);
+        op_def_grp_forms(0xC0, r, OPF_MODRM | OPF_IMM_B, ops[0][0][r]);
+        op_def_grp_forms(0xC1, r, OPF_MODRM | OPF_IMM_B, ops[0][1][r]);
+        op_def_grp_forms(0xD0, r, OPF_MODRM, ops[1][0][r]);
+        op_def_grp_forms(0xD1, r, OPF_MODRM, ops[1][1][r]);
+        op_def_grp_forms(0xD2, r, OPF_MODRM, ops[2][0][r]);
+        op_def_grp_forms(0xD3, r, OPF_MODRM, ops[2][1][r]);
     }
     op_def(0x1A4, OPF_MODRM | OPF_IMM_B, shld);
     op_def(0x1A5, OPF_MODRM, shld);
