@@ -58,10 +58,10 @@ BODY void alu_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
 
 /* r/m OP= b, for the 00/01, 80-83, 84/85 and F6/F7 /0 forms. */
 BODY void alu_rm(cpu_t *c, const struct insn *i, unsigned op,
-                          unsigned size, bool mem, uint32_t b)
+                          unsigned size, unsigned mem, uint32_t b)
 {
     unsigned cin = alu_carry_in(c, op);
-    uint32_t off = mem ? ea(c, i) : 0;
+    uint32_t off = mem ? ea_form(c, i, mem) : 0;
     uint32_t a = mem ? mem_read(c, i->seg, off, size) : reg_get(c, i->rm, size);
     uint32_t res = alu_result(op, a, b, cin);
     if (alu_writes(op)) {
@@ -89,26 +89,26 @@ BODY void alu_reg(cpu_t *c, unsigned r, unsigned op, unsigned size, uint32_t b)
  * handler stamped out below, so nothing is decided at run time but the
  * operands. */
 BODY void form_rm_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
-                               bool mem)
+                               unsigned mem)
 {
     alu_rm(c, i, op, size, mem, reg_get(c, i->reg, size));
 }
 
 BODY void form_reg_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
-                               bool mem)
+                               unsigned mem)
 {
     alu_reg(c, i->reg, op, size, rm_get(c, i, size, mem));
 }
 
 BODY void form_acc_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
-                                bool mem)
+                                unsigned mem)
 {
     (void)mem;
     alu_reg(c, EAX, op, size, i->imm & size_mask(size));
 }
 
 BODY void form_rm_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
-                               bool mem)
+                               unsigned mem)
 {
     alu_rm(c, i, op, size, mem, i->imm & size_mask(size));
 }
@@ -179,10 +179,10 @@ BODY void unary_flags(cpu_t *c, unsigned op, unsigned size, uint32_t res,
 }
 
 BODY void unary_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
-                            bool mem)
+                            unsigned mem)
 {
     unsigned old_cf = op <= U_DEC ? cpu_cf(c) : 0;
-    uint32_t off = mem ? ea(c, i) : 0;
+    uint32_t off = mem ? ea_form(c, i, mem) : 0;
     uint32_t a = mem ? mem_read(c, i->seg, off, size) : reg_get(c, i->rm, size);
     uint32_t res = unary_result(op, a);
     if (mem)
@@ -194,7 +194,7 @@ BODY void unary_rm(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
 
 /* 40+r INC r16/32, 48+r DEC r16/32 */
 BODY void incdec_reg(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
-                              bool mem)
+                              unsigned mem)
 {
     unsigned r = i->op & 7, old_cf = cpu_cf(c);
     uint32_t a = reg_get(c, r, size);

@@ -120,6 +120,11 @@ enum {
 
 struct segcache {
     uint16_t sel;
+    /* SEG_FLAT_R, SEG_FLAT_W: base 0 and reads (writes) allowed up to
+     * 4 GiB, so an offset is its linear address and needs no check: an
+     * access that wraps past 4 GiB, allowed there (seg.c), fails the
+     * fast-table compare and goes the slow way. */
+    uint8_t flat;
     uint32_t base;
     uint32_t limit;  /* byte-granular, as the descriptor's G bit expands it */
     uint32_t ar;     /* access rights, AR_* above */
@@ -129,6 +134,8 @@ struct segcache {
      * seg_refresh_bounds() recomputes them after any change. */
     int64_t rlim, wlim;
 };
+#define SEG_FLAT_R 1u
+#define SEG_FLAT_W 2u
 
 struct dtreg {
     uint32_t base;
@@ -465,11 +472,16 @@ void op_def_grp(unsigned opcode, unsigned reg, unsigned flags, insn_fn fn);
 /* The same with a threaded form of its own (DEF_THREADED). */
 void op_def_t(unsigned opcode, unsigned flags, insn_fn fn, insn_fn tfn);
 /* Handlers specialised by operand form, so that they do not decide it
- * again each time they run: the decoder picks one of four by whether
- * the r/m operand is memory (mod != 3, or a moffs) and by the operand
- * size. An 8-bit instruction gives its two handlers twice. Each has its
+ * again each time they run: the decoder picks one of six by whether
+ * the r/m operand is memory (mod != 3, or a moffs), whether that memory
+ * is at base + displacement (RM_MEM_BD) and by the operand size. An
+ * 8-bit instruction gives each of its handlers for both sizes. Each has its
  * threaded form. The tables must outlive the decoder (static). */
-enum { FORM_R16, FORM_R32, FORM_M16, FORM_M32, FORMS };
+enum { FORM_R16, FORM_R32, FORM_M16, FORM_M32, FORM_BD16, FORM_BD32, FORMS };
+/* What the bodies' `mem` says: a register operand, memory at any
+ * address form, or memory at base + displacement with a 32-bit address
+ * size (FORM_BD*: no index to scale, no 16-bit wrap), the usual form. */
+enum { RM_REG, RM_MEM, RM_MEM_BD };
 struct op_forms {
     insn_fn fn[FORMS];
     insn_fn tfn[FORMS];
@@ -513,35 +525,46 @@ void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
  * body's own parameter (an operation, a kind), size and mem constants,
  * so every test of them folds away in each copy. */
 #define DEF_FORMS(name, body, arg)                                      \
-    DEF_THREADED(name##_r16, body(c, i, arg, 2, false))                 \
-    DEF_THREADED(name##_r32, body(c, i, arg, 4, false))                 \
-    DEF_THREADED(name##_m16, body(c, i, arg, 2, true))                  \
-    DEF_THREADED(name##_m32, body(c, i, arg, 4, true))                  \
-    static const struct op_forms name##_forms = {                       \
-        {name##_r16, name##_r32, name##_m16, name##_m32},               \
-        {name##_r16_t, name##_r32_t, name##_m16_t, name##_m32_t}};
+    DEF_THREADED(name##_r16, body(c, i, arg, 2, RM_REG))                \
+    DEF_THREADED(name##_r32, body(c, i, arg, 4, RM_REG))                \
+    DEF_FORMS_MEM(name, body, arg)                                      \
+    DEF_FORMS_TABLE(name)
 #define DEF_FORMS_B(name, body, arg)                                    \
-    DEF_THREADED(name##_r8, body(c, i, arg, 1, false))                  \
-    DEF_THREADED(name##_m8, body(c, i, arg, 1, true))                   \
-    static const struct op_forms name##_forms = {                       \
-        {name##_r8, name##_r8, name##_m8, name##_m8},                   \
-        {name##_r8_t, name##_r8_t, name##_m8_t, name##_m8_t}};
+    DEF_THREADED(name##_r8, body(c, i, arg, 1, RM_REG))                 \
+    DEF_FORMS_MEM_B(name, body, arg)                                    \
+    DEF_FORMS_TABLE_B(name)
 /* The same for a body whose register forms are pure (DEF_THREADED_PURE):
  * with no memory operand it touches registers and flags only. */
 #define DEF_FORMS_RP(name, body, arg)                                   \
-    DEF_THREADED_PURE(name##_r16, body(c, i, arg, 2, false))            \
-    DEF_THREADED_PURE(name##_r32, body(c, i, arg, 4, false))            \
-    DEF_THREADED(name##_m16, body(c, i, arg, 2, true))                  \
-    DEF_THREADED(name##_m32, body(c, i, arg, 4, true))                  \
-    static const struct op_forms name##_forms = {                       \
-        {name##_r16, name##_r32, name##_m16, name##_m32},               \
-        {name##_r16_t, name##_r32_t, name##_m16_t, name##_m32_t}};
+    DEF_THREADED_PURE(name##_r16, body(c, i, arg, 2, RM_REG))           \
+    DEF_THREADED_PURE(name##_r32, body(c, i, arg, 4, RM_REG))           \
+    DEF_FORMS_MEM(name, body, arg)                                      \
+    DEF_FORMS_TABLE(name)
 #define DEF_FORMS_B_RP(name, body, arg)                                 \
-    DEF_THREADED_PURE(name##_r8, body(c, i, arg, 1, false))             \
-    DEF_THREADED(name##_m8, body(c, i, arg, 1, true))                   \
+    DEF_THREADED_PURE(name##_r8, body(c, i, arg, 1, RM_REG))            \
+    DEF_FORMS_MEM_B(name, body, arg)                                    \
+    DEF_FORMS_TABLE_B(name)
+/* Their memory forms and tables. */
+#define DEF_FORMS_MEM(name, body, arg)                                  \
+    DEF_THREADED(name##_m16, body(c, i, arg, 2, RM_MEM))                \
+    DEF_THREADED(name##_m32, body(c, i, arg, 4, RM_MEM))                \
+    DEF_THREADED(name##_bd16, body(c, i, arg, 2, RM_MEM_BD))            \
+    DEF_THREADED(name##_bd32, body(c, i, arg, 4, RM_MEM_BD))
+#define DEF_FORMS_MEM_B(name, body, arg)                                \
+    DEF_THREADED(name##_m8, body(c, i, arg, 1, RM_MEM))                 \
+    DEF_THREADED(name##_bd8, body(c, i, arg, 1, RM_MEM_BD))
+#define DEF_FORMS_TABLE(name)                                           \
     static const struct op_forms name##_forms = {                       \
-        {name##_r8, name##_r8, name##_m8, name##_m8},                   \
-        {name##_r8_t, name##_r8_t, name##_m8_t, name##_m8_t}};
+        {name##_r16, name##_r32, name##_m16, name##_m32, name##_bd16,   \
+         name##_bd32},                                                  \
+        {name##_r16_t, name##_r32_t, name##_m16_t, name##_m32_t,        \
+         name##_bd16_t, name##_bd32_t}};
+#define DEF_FORMS_TABLE_B(name)                                         \
+    static const struct op_forms name##_forms = {                       \
+        {name##_r8, name##_r8, name##_m8, name##_m8, name##_bd8,        \
+         name##_bd8},                                                   \
+        {name##_r8_t, name##_r8_t, name##_m8_t, name##_m8_t, name##_bd8_t, \
+         name##_bd8_t}};
 void ops_init(void); /* calls every *_ops_init below, once */
 
 void alu_ops_init(void);     /* alu.c: ADD..CMP, TEST, INC/DEC/NEG/NOT, BCD */
@@ -768,6 +791,8 @@ static inline void lin_write(cpu_t *c, uint32_t lin, unsigned size, uint32_t v, 
 static inline uint32_t mem_read(cpu_t *c, int sr, uint32_t off, unsigned size)
 {
     const struct segcache *s = &c->seg[sr];
+    if (likely(s->flat & SEG_FLAT_R))
+        return lin_read(c, off, size, ACC_R);
     if (likely((int64_t)off + (int64_t)size - 1 <= s->rlim))
         return lin_read(c, s->base + off, size, ACC_R);
     return seg_read_slow(c, sr, off, size);
@@ -775,11 +800,12 @@ static inline uint32_t mem_read(cpu_t *c, int sr, uint32_t off, unsigned size)
 static inline void mem_write(cpu_t *c, int sr, uint32_t off, unsigned size, uint32_t v)
 {
     const struct segcache *s = &c->seg[sr];
-    if (likely((int64_t)off + (int64_t)size - 1 <= s->wlim)) {
+    if (likely(s->flat & SEG_FLAT_W))
+        lin_write(c, off, size, v, ACC_W);
+    else if (likely((int64_t)off + (int64_t)size - 1 <= s->wlim))
         lin_write(c, s->base + off, size, v, ACC_W);
-        return;
-    }
-    seg_write_slow(c, sr, off, size, v);
+    else
+        seg_write_slow(c, sr, off, size, v);
 }
 /* Check a write is possible without doing it (for instructions that must
  * not change state before a later fault). */
@@ -831,15 +857,24 @@ static inline void rm_write(cpu_t *c, const struct insn *i, unsigned size, uint3
         mem_write(c, i->seg, ea(c, i), size, v);
 }
 static inline unsigned opsize(const struct insn *i) { return i->o32 ? 4 : 2; }
-/* The r/m operand in a handler specialised by form (mem a constant). */
-static inline uint32_t rm_get(cpu_t *c, const struct insn *i, unsigned size, bool mem)
+/* The effective address in a handler specialised by form (mem, RM_*,
+ * a constant). */
+static inline uint32_t ea_form(const cpu_t *c, const struct insn *i, unsigned mem)
 {
-    return mem ? mem_read(c, i->seg, ea(c, i), size) : reg_get(c, i->rm, size);
+    if (mem == RM_MEM_BD)
+        return c->reg[i->base] + i->disp;
+    return ea(c, i);
 }
-static inline void rm_put(cpu_t *c, const struct insn *i, unsigned size, bool mem, uint32_t v)
+/* The r/m operand in a handler specialised by form. */
+static inline uint32_t rm_get(cpu_t *c, const struct insn *i, unsigned size, unsigned mem)
+{
+    return mem ? mem_read(c, i->seg, ea_form(c, i, mem), size) : reg_get(c, i->rm, size);
+}
+static inline void rm_put(cpu_t *c, const struct insn *i, unsigned size, unsigned mem,
+                          uint32_t v)
 {
     if (mem)
-        mem_write(c, i->seg, ea(c, i), size, v);
+        mem_write(c, i->seg, ea_form(c, i, mem), size, v);
     else
         reg_set(c, i->rm, size, v);
 }

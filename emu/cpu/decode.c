@@ -57,10 +57,14 @@ void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
 }
 
 /* The handlers for the form decoded: a memory operand or not (no ModRM,
- * or mod 3; a moffs is memory), and the operand size. */
+ * or mod 3; a moffs is memory), whether it is at base + displacement with
+ * a 32-bit address (amask then masks nothing), and the operand size. */
 static void form_handlers(const struct opdesc *d, struct insn *i)
 {
-    unsigned form = (i->mod != 3 ? FORM_M16 : FORM_R16) + (i->o32 ? 1 : 0);
+    unsigned form = FORM_R16;
+    if (i->mod != 3)
+        form = i->a32 && i->index == REG_ZERO ? FORM_BD16 : FORM_M16;
+    form += i->o32 ? 1 : 0;
     if (d->forms) {
         i->fn = d->forms->fn[form];
         i->tfn = d->forms->tfn[form];

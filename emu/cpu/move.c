@@ -47,14 +47,14 @@ uint32_t stack_peek(cpu_t *c, unsigned size, uint32_t at)
  * the decoder picks it. Their first parameter is unused. */
 
 BODY void mov_rm_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                            bool mem)
+                            unsigned mem)
 {
     (void)none;
     rm_put(c, i, size, mem, reg_get(c, i->reg, size));
 }
 
 BODY void mov_r_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                            bool mem)
+                            unsigned mem)
 {
     (void)none;
     reg_set(c, i->reg, size, rm_get(c, i, size, mem));
@@ -94,7 +94,7 @@ static void mov_r8_imm(cpu_t *c, const struct insn *i)
 }
 
 BODY void mov_r_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                             bool mem)
+                             unsigned mem)
 {
     (void)none;
     (void)mem;
@@ -102,7 +102,7 @@ BODY void mov_r_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size
 }
 
 BODY void mov_rm_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                              bool mem)
+                              unsigned mem)
 {
     (void)none;
     rm_put(c, i, size, mem, i->imm);
@@ -113,12 +113,12 @@ DEF_FORMS_B_RP(mov_rm8_imm, mov_rm_imm, 0)
 DEF_FORMS_RP(mov_rm_immv, mov_rm_imm, 0)
 
 /* MOVZX, MOVSX: the source's size is the body's parameter (1 or 2). */
-BODY void movzx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
+BODY void movzx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, unsigned mem)
 {
     reg_set(c, i->reg, size, rm_get(c, i, from, mem));
 }
 
-BODY void movsx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, bool mem)
+BODY void movsx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, unsigned mem)
 {
     reg_set(c, i->reg, size, lf_sext(rm_get(c, i, from, mem), from));
 }
@@ -220,24 +220,26 @@ static void xadd8(cpu_t *c, const struct insn *i) { xadd_sz(c, i, 1); }
 static void xadd(cpu_t *c, const struct insn *i) { xadd_sz(c, i, opsize(i)); }
 
 /* LEA: the offset only; with 16-bit operands its low half. */
-BODY void lea(cpu_t *c, const struct insn *i, unsigned none, unsigned size, bool mem)
+BODY void lea(cpu_t *c, const struct insn *i, unsigned none, unsigned size, unsigned mem)
 {
     (void)none;
-    (void)mem;
-    reg_set(c, i->reg, size, ea(c, i));
+    reg_set(c, i->reg, size, ea_form(c, i, mem));
 }
 
 /* LEA only computes: even its memory forms are pure. */
-DEF_THREADED_PURE(lea_m16, lea(c, i, 0, 2, true))
-DEF_THREADED_PURE(lea_m32, lea(c, i, 0, 4, true))
+DEF_THREADED_PURE(lea_m16, lea(c, i, 0, 2, RM_MEM))
+DEF_THREADED_PURE(lea_m32, lea(c, i, 0, 4, RM_MEM))
+DEF_THREADED_PURE(lea_bd16, lea(c, i, 0, 2, RM_MEM_BD))
+DEF_THREADED_PURE(lea_bd32, lea(c, i, 0, 4, RM_MEM_BD))
 static const struct op_forms lea_forms = {
-    {lea_m16, lea_m32, lea_m16, lea_m32}, {lea_m16_t, lea_m32_t, lea_m16_t, lea_m32_t}};
+    {lea_m16, lea_m32, lea_m16, lea_m32, lea_bd16, lea_bd32},
+    {lea_m16_t, lea_m32_t, lea_m16_t, lea_m32_t, lea_bd16_t, lea_bd32_t}};
 
 /* ---- PUSH and POP ---- */
 
 /* PUSH ESP pushes the value before the push (SDM vol. 2, PUSH). */
 BODY void push_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                          bool mem)
+                          unsigned mem)
 {
     (void)none;
     (void)mem;
@@ -246,7 +248,7 @@ BODY void push_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
 
 /* POP ESP leaves ESP holding the popped value: the increment comes first. */
 BODY void pop_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                         bool mem)
+                         unsigned mem)
 {
     uint32_t v = pop(c, size);
     (void)none;
@@ -255,7 +257,7 @@ BODY void pop_r(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
 }
 
 BODY void push_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                            bool mem)
+                            unsigned mem)
 {
     (void)none;
     (void)mem;
@@ -263,7 +265,7 @@ BODY void push_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
 }
 
 BODY void push_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                           bool mem)
+                           unsigned mem)
 {
     (void)none;
     push(c, size, rm_get(c, i, size, mem));

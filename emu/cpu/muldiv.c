@@ -92,7 +92,7 @@ static inline void idiv_acc(cpu_t *c, const struct insn *i, unsigned size)
 }
 
 /* IMUL r, r/m, imm (69, 6B) and IMUL r, r/m (0F AF): 16/32-bit only. */
-BODY void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, bool mem,
+BODY void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, unsigned mem,
                                uint32_t b)
 {
     unsigned bits = size * 8;
@@ -105,14 +105,14 @@ BODY void imul_to_reg(cpu_t *c, const struct insn *i, unsigned size, bool mem,
 
 /* Bodies for DEF_FORMS (cpu.h); the first parameter is unused. */
 BODY void imul_reg_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
-                               bool mem)
+                               unsigned mem)
 {
     (void)none;
     imul_to_reg(c, i, size, mem, reg_get(c, i->reg, size));
 }
 
 BODY void imul_reg_rm_imm(cpu_t *c, const struct insn *i, unsigned none,
-                                   unsigned size, bool mem)
+                                   unsigned size, unsigned mem)
 {
     (void)none;
     imul_to_reg(c, i, size, mem, i->imm);

@@ -30,6 +30,7 @@ void seg_refresh_bounds(struct segcache *s, bool is_code)
     uint32_t ar = s->ar;
     (void)is_code;
     s->rlim = s->wlim = -1;
+    s->flat = 0;
     if (!(ar & AR_P) || !(ar & AR_S))
         return;
     if (ar & AR_CODE) {
@@ -42,6 +43,8 @@ void seg_refresh_bounds(struct segcache *s, bool is_code)
     s->rlim = s->limit;
     if (ar & AR_RW)
         s->wlim = s->limit;
+    if (s->base == 0 && s->rlim == 0xFFFFFFFF)
+        s->flat = SEG_FLAT_R | (s->wlim == 0xFFFFFFFF ? SEG_FLAT_W : 0);
 }
 
 /* ---- descriptors ---- */

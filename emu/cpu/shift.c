@@ -128,11 +128,11 @@ BODY unsigned shift_count(cpu_t *c, const struct insn *i, unsigned src)
 /* A body for DEF_FORMS (cpu.h): kind | count source, size and
  * register-or-memory are constants in each handler. */
 BODY void
-shift_insn(cpu_t *c, const struct insn *i, unsigned how, unsigned size, bool mem)
+shift_insn(cpu_t *c, const struct insn *i, unsigned how, unsigned size, unsigned mem)
 {
     unsigned kind = how & 7, n = shift_count(c, i, how & ~7u);
     unsigned cin = (kind == K_RCL || kind == K_RCR) ? cpu_cf(c) : 0;
-    uint32_t off = mem ? ea(c, i) : 0;
+    uint32_t off = mem ? ea_form(c, i, mem) : 0;
     uint32_t a = mem ? mem_read(c, i->seg, off, size) : reg_get(c, i->rm, size);
     struct shift_out o = shift_calc(kind, size, a, n, cin);
     if (mem)
