@@ -31,11 +31,14 @@ BODY void jcc(cpu_t *c, const struct insn *i, unsigned cc)
         c->next_eip = near_target(c, i, c->next_eip + i->imm);
 }
 
-/* Threaded Jcc and JMP rel, the last of their block: they compute the
- * EIP from the decoded instruction and set it themselves, setting the
- * EIP pair only on the way to a fault, and leave conditions the inline
- * test cannot decide to a call in tail position, so that the common
- * path needs no stack frame. */
+/* Threaded Jcc and JMP rel. A JMP is the last of its block; a Jcc
+ * (OPF_BRANCH without OPF_END) leaves its block only when taken and
+ * otherwise runs the next instruction of the block, as a pure
+ * instruction would (the EIP pair may lag). Taken, they compute the EIP
+ * from the decoded instruction and set it themselves, setting the EIP
+ * pair only on the way to a fault, and leave conditions the inline test
+ * cannot decide to a call in tail position, so that the common path
+ * needs no stack frame. */
 static __attribute__((noinline)) void branch_to(cpu_t *c, const struct insn *i, bool taken)
 {
     insn_enter(c, i);
@@ -47,25 +50,30 @@ static __attribute__((noinline)) void branch_to(cpu_t *c, const struct insn *i, 
 
 static __attribute__((noinline)) void jcc_slow(cpu_t *c, const struct insn *i)
 {
-    branch_to(c, i, cpu_cond_slow(c, i->op & 15));
+    if (cpu_cond_slow(c, i->op & 15))
+        branch_to(c, i, true);
+    else
+        insn_next_pure(c, i);
 }
 
 BODY void jcc_t(cpu_t *c, const struct insn *i, unsigned cc)
 {
     int r = cpu_cond_fast(c, cc);
-    uint32_t eip = i->next_eip;
+    uint32_t eip;
     if (unlikely(r < 0)) {
         jcc_slow(c, i);
         return;
     }
-    if (r) {
-        eip += i->imm;
-        if (!i->o32)
-            eip &= 0xFFFFu;
-        if (unlikely(eip > c->seg[SR_CS].limit)) {
-            branch_to(c, i, true);  /* raises #GP(0) */
-            return;
-        }
+    if (!r) {
+        insn_next_pure(c, i);
+        return;
+    }
+    eip = i->next_eip + i->imm;
+    if (!i->o32)
+        eip &= 0xFFFFu;
+    if (unlikely(eip > c->seg[SR_CS].limit)) {
+        branch_to(c, i, true);  /* raises #GP(0) */
+        return;
     }
     c->eip = c->next_eip = eip;
     c->icount++;
@@ -205,9 +213,9 @@ void branch_ops_init(void)
 {
     unsigned cc;
     for (cc = 0; cc < 16; cc++) {
-        op_def_t(0x70 + cc, OPF_IMM_BS | OPF_END | OPF_BRANCH, jcc_handlers[cc][0],
+        op_def_t(0x70 + cc, OPF_IMM_BS | OPF_BRANCH, jcc_handlers[cc][0],
                  jcc_handlers[cc][1]);
-        op_def_t(0x180 + cc, OPF_IMM_Z | OPF_END | OPF_BRANCH, jcc_handlers[cc][0],
+        op_def_t(0x180 + cc, OPF_IMM_Z | OPF_BRANCH, jcc_handlers[cc][0],
                  jcc_handlers[cc][1]);
     }
     op_def_t(0xEB, OPF_IMM_BS | OPF_END | OPF_BRANCH, jmp_rel, jmp_rel_t);

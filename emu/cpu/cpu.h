@@ -462,8 +462,10 @@ unsigned decode_insn(cpu_t *c, uint32_t eip, struct insn *i);
 #define OPF_LOCK 0x0200u   /* LOCK prefix allowed (with a memory operand) */
 #define OPF_MEM 0x0400u    /* register form (mod 3) is #UD */
 #define OPF_REG 0x0800u    /* memory form is #UD */
-#define OPF_BRANCH 0x1000u /* with OPF_END: a near branch, which changes only EIP
-                              (and the stack): the next block may follow at once */
+#define OPF_BRANCH 0x1000u /* a near branch, which changes only EIP (and the
+                              stack): the next block may follow at once. With
+                              OPF_END it ends its block; without, it is a Jcc,
+                              which leaves its block only when taken */
 /* An instruction's handler; its threaded form (insn_next) is the
  * generic one, insn_thread, which calls it. */
 void op_def(unsigned opcode, unsigned flags, insn_fn fn);

@@ -5,7 +5,8 @@
  * Rules kept here:
  *  - A block is a run of decoded instructions inside one physical page,
  *    ending at the first instruction that may change control flow or mode
- *    (OPF_END). Blocks are keyed by physical address, CS.D and EIP, since
+ *    (OPF_END). A conditional near branch does not end it: taken, it
+ *    leaves the block there; not taken, the block goes on. Blocks are keyed by physical address, CS.D and EIP, since
  *    each decoded instruction carries its EIP.
  *  - A write to a physical page drops that page's blocks (the MMU calls
  *    code_page_written). Dropped blocks are freed only between blocks,
@@ -230,7 +231,8 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
  * insn), told of each before it runs: a loop calling each handler's
  * plain form, as insn_enter/insn_next would run them threaded. Blocks
  * stay whole, so observing changes neither the TLB lookups nor the
- * interrupt points. */
+ * interrupt points. A Jcc taken inside the block leaves it: only
+ * control transfers move next_eip away from the next instruction. */
 static void run_observed(cpu_t *c, const struct insn *i, uint32_t n)
 {
     const struct insn *end = i + n;
@@ -239,7 +241,7 @@ static void run_observed(cpu_t *c, const struct insn *i, uint32_t n)
         c->on_insn(c, i);
         i->fn(c, i);
         c->icount++;
-    } while (++i != end && likely(!c->stop_block));
+    } while (++i != end && likely(!c->stop_block) && c->next_eip == i[-1].next_eip);
     c->eip = c->next_eip;
 }
 
