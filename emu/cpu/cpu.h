@@ -825,9 +825,12 @@ static inline uint32_t ea(const cpu_t *c, const struct insn *i)
 {
     return (c->reg[i->base] + (c->reg[i->index] << i->scale) + i->disp) & i->amask;
 }
+/* AL, CL, DL, BL, AH, CH, DH, BH: byte offsets in c->reg, from a table
+ * since the arithmetic on r costs more than the load. */
 static inline uint8_t *reg8p(cpu_t *c, unsigned r)
 {
-    return (uint8_t *)&c->reg[r & 3] + (r >> 2);
+    static const uint8_t off[8] = {0, 4, 8, 12, 1, 5, 9, 13};
+    return (uint8_t *)c->reg + off[r & 7];
 }
 static inline uint32_t reg_get(cpu_t *c, unsigned r, unsigned size)
 {
