@@ -113,15 +113,64 @@ BODY void form_rm_imm(cpu_t *c, const struct insn *i, unsigned op, unsigned size
     alu_rm(c, i, op, size, mem, i->imm & size_mask(size));
 }
 
+/* The fast ways of the memory forms (DEF_THREADED_FAST): r/m OP= b
+ * through the fast tables, where both the read and, for all but CMP
+ * and TEST, the write find their entry; the hits are counted only then,
+ * so that a slow way taken instead counts each access once. */
+BODY bool alu_rm_fast(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                      unsigned mem, uint32_t b)
+{
+    uint32_t off = ea_form(c, i, mem), lin, a, res;
+    struct fast_entry *r = mem_fast_entry(c, i->seg, off, size, FAST_R, &lin), *w = NULL;
+    unsigned cin;
+    if (!r || (alu_writes(op) && !(w = mem_fast_entry(c, i->seg, off, size, FAST_W, &lin))))
+        return false;
+    r->hits++;
+    cin = alu_carry_in(c, op);
+    a = host_load(r->host + (lin & 0xFFFu), size);
+    res = alu_result(op, a, b, cin);
+    if (w) {
+        w->hits++;
+        host_store(w->host + (lin & 0xFFFu), size, res);
+    }
+    alu_flags(c, op, size, res, a, b, cin);
+    return true;
+}
+
+BODY bool form_rm_reg_fast(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                           unsigned mem)
+{
+    return alu_rm_fast(c, i, op, size, mem, reg_get(c, i->reg, size));
+}
+
+BODY bool form_reg_rm_fast(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                           unsigned mem)
+{
+    uint8_t *p;
+    if (!mem_fast(c, i->seg, ea_form(c, i, mem), size, FAST_R, &p))
+        return false;
+    alu_reg(c, i->reg, op, size, host_load(p, size));
+    return true;
+}
+
+BODY bool form_rm_imm_fast(cpu_t *c, const struct insn *i, unsigned op, unsigned size,
+                           unsigned mem)
+{
+    return alu_rm_fast(c, i, op, size, mem, i->imm & size_mask(size));
+}
+
 /* name_b_forms: the 8-bit form; name_v_forms: 16- or 32-bit. */
 #define SIZED(name, form, op)           \
     DEF_FORMS_B_RP(name##_b, form, op)  \
     DEF_FORMS_RP(name##_v, form, op)
+#define SIZED_FAST(name, form, op)                       \
+    DEF_FORMS_B_RP_FAST(name##_b, form, form##_fast, op) \
+    DEF_FORMS_RP_FAST(name##_v, form, form##_fast, op)
 #define ALU_FORMS(name, op)                     \
-    SIZED(name##_rm_reg, form_rm_reg, op)       \
-    SIZED(name##_reg_rm, form_reg_rm, op)       \
+    SIZED_FAST(name##_rm_reg, form_rm_reg, op)  \
+    SIZED_FAST(name##_reg_rm, form_reg_rm, op)  \
     SIZED(name##_acc_imm, form_acc_imm, op)     \
-    SIZED(name##_rm_imm, form_rm_imm, op)
+    SIZED_FAST(name##_rm_imm, form_rm_imm, op)
 #define ALU_ROW(name)                                                   \
     { &name##_rm_reg_b_forms, &name##_rm_reg_v_forms, &name##_reg_rm_b_forms, \
       &name##_reg_rm_v_forms, &name##_acc_imm_b_forms, &name##_acc_imm_v_forms, \
@@ -135,9 +184,9 @@ ALU_FORMS(and, OP_AND)
 ALU_FORMS(sub, OP_SUB)
 ALU_FORMS(xor, OP_XOR)
 ALU_FORMS(cmp, OP_CMP)
-SIZED(test_rm_reg, form_rm_reg, OP_TEST)
+SIZED_FAST(test_rm_reg, form_rm_reg, OP_TEST)
 SIZED(test_acc_imm, form_acc_imm, OP_TEST)
-SIZED(test_rm_imm, form_rm_imm, OP_TEST)
+SIZED_FAST(test_rm_imm, form_rm_imm, OP_TEST)
 
 /* Indexed by operation, then: 8-bit and wider forms of r/m,reg;
  * reg,r/m; acc,imm; group 80-83 r/m,imm. */

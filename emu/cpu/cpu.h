@@ -523,6 +523,29 @@ void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
         call;                                                           \
         insn_next_pure(c, i);                                           \
     }
+/* The same for a memory form with a fast way: `fast` does the whole
+ * instruction and is true when its operand's pages are in the fast
+ * tables (mem_fast), or does nothing and is false. The fast way can
+ * neither fault nor set stop_block (no page with blocks has a write
+ * entry), so like a pure handler it sets no EIP; otherwise the
+ * instruction runs its ordinary threaded form, called in tail position
+ * so that the fast way needs no stack frame for the slow one's calls. */
+#define DEF_THREADED_FAST(name, call, fast)                             \
+    static void name(cpu_t *c, const struct insn *i) { call; }          \
+    static __attribute__((noinline)) void name##_slow_t(cpu_t *c, const struct insn *i) \
+    {                                                                   \
+        insn_enter(c, i);                                               \
+        call;                                                           \
+        insn_next(c, i);                                                \
+    }                                                                   \
+    static void name##_t(cpu_t *c, const struct insn *i)                \
+    {                                                                   \
+        if (likely(fast)) {                                             \
+            insn_next_pure(c, i);                                       \
+            return;                                                     \
+        }                                                               \
+        name##_slow_t(c, i);                                            \
+    }
 /* Stamp out the forms of one body(c, i, arg, size, mem): `arg` is the
  * body's own parameter (an operation, a kind), size and mem constants,
  * so every test of them folds away in each copy. */
@@ -555,6 +578,24 @@ void op_def_grp_forms(unsigned opcode, unsigned reg, unsigned flags,
 #define DEF_FORMS_MEM_B(name, body, arg)                                \
     DEF_THREADED(name##_m8, body(c, i, arg, 1, RM_MEM))                 \
     DEF_THREADED(name##_bd8, body(c, i, arg, 1, RM_MEM_BD))
+/* Pure register forms, memory forms with a fast way: fbody(c, i, arg,
+ * size, mem) is the fast way of body (DEF_THREADED_FAST). */
+#define DEF_FORMS_RP_FAST(name, body, fbody, arg)                       \
+    DEF_THREADED_PURE(name##_r16, body(c, i, arg, 2, RM_REG))           \
+    DEF_THREADED_PURE(name##_r32, body(c, i, arg, 4, RM_REG))           \
+    DEF_THREADED_FAST(name##_m16, body(c, i, arg, 2, RM_MEM), fbody(c, i, arg, 2, RM_MEM)) \
+    DEF_THREADED_FAST(name##_m32, body(c, i, arg, 4, RM_MEM), fbody(c, i, arg, 4, RM_MEM)) \
+    DEF_THREADED_FAST(name##_bd16, body(c, i, arg, 2, RM_MEM_BD),       \
+                      fbody(c, i, arg, 2, RM_MEM_BD))                   \
+    DEF_THREADED_FAST(name##_bd32, body(c, i, arg, 4, RM_MEM_BD),       \
+                      fbody(c, i, arg, 4, RM_MEM_BD))                   \
+    DEF_FORMS_TABLE(name)
+#define DEF_FORMS_B_RP_FAST(name, body, fbody, arg)                     \
+    DEF_THREADED_PURE(name##_r8, body(c, i, arg, 1, RM_REG))            \
+    DEF_THREADED_FAST(name##_m8, body(c, i, arg, 1, RM_MEM), fbody(c, i, arg, 1, RM_MEM)) \
+    DEF_THREADED_FAST(name##_bd8, body(c, i, arg, 1, RM_MEM_BD),        \
+                      fbody(c, i, arg, 1, RM_MEM_BD))                   \
+    DEF_FORMS_TABLE_B(name)
 #define DEF_FORMS_TABLE(name)                                           \
     static const struct op_forms name##_forms = {                       \
         {name##_r16, name##_r32, name##_m16, name##_m32, name##_bd16,   \
@@ -808,6 +849,36 @@ static inline void mem_write(cpu_t *c, int sr, uint32_t off, unsigned size, uint
         lin_write(c, s->base + off, size, v, ACC_W);
     else
         seg_write_slow(c, sr, off, size, v);
+}
+/* The fast-table entry through which an access of kind FAST_R or FAST_W
+ * to [off, off + size) in segment sr may go at once, with its linear
+ * address in *lin; NULL where mem_read/mem_write would take a slow path.
+ * Counts no hit: the caller does, once it uses the entry. */
+static inline struct fast_entry *mem_fast_entry(cpu_t *c, int sr, uint32_t off,
+                                                unsigned size, unsigned kind, uint32_t *lin)
+{
+    const struct segcache *s = &c->seg[sr];
+    struct fast_entry *fe;
+    if (likely(s->flat & (kind == FAST_W ? SEG_FLAT_W : SEG_FLAT_R)))
+        *lin = off;
+    else if ((int64_t)off + (int64_t)size - 1 <= (kind == FAST_W ? s->wlim : s->rlim))
+        *lin = s->base + off;
+    else
+        return NULL;
+    fe = fast_slot(c, kind, *lin, size);
+    return fe->tag == (*lin & ~0xFFFu) ? fe : NULL;
+}
+/* The same giving the access's host address in *p, its hit counted. */
+static inline bool mem_fast(cpu_t *c, int sr, uint32_t off, unsigned size, unsigned kind,
+                            uint8_t **p)
+{
+    uint32_t lin;
+    struct fast_entry *fe = mem_fast_entry(c, sr, off, size, kind, &lin);
+    if (!fe)
+        return false;
+    fe->hits++;
+    *p = fe->host + (lin & 0xFFFu);
+    return true;
 }
 /* Check a write is possible without doing it (for instructions that must
  * not change state before a later fault). */

@@ -60,10 +60,33 @@ BODY void mov_r_rm(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
     reg_set(c, i->reg, size, rm_get(c, i, size, mem));
 }
 
-DEF_FORMS_B_RP(mov_rm_r8, mov_rm_r, 0)
-DEF_FORMS_RP(mov_rm_rv, mov_rm_r, 0)
-DEF_FORMS_B_RP(mov_r_rm8, mov_r_rm, 0)
-DEF_FORMS_RP(mov_r_rmv, mov_r_rm, 0)
+/* Their fast ways (DEF_THREADED_FAST), for memory forms. */
+BODY bool mov_rm_r_fast(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                        unsigned mem)
+{
+    uint8_t *p;
+    (void)none;
+    if (!mem_fast(c, i->seg, ea_form(c, i, mem), size, FAST_W, &p))
+        return false;
+    host_store(p, size, reg_get(c, i->reg, size));
+    return true;
+}
+
+BODY bool mov_r_rm_fast(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                        unsigned mem)
+{
+    uint8_t *p;
+    (void)none;
+    if (!mem_fast(c, i->seg, ea_form(c, i, mem), size, FAST_R, &p))
+        return false;
+    reg_set(c, i->reg, size, host_load(p, size));
+    return true;
+}
+
+DEF_FORMS_B_RP_FAST(mov_rm_r8, mov_rm_r, mov_rm_r_fast, 0)
+DEF_FORMS_RP_FAST(mov_rm_rv, mov_rm_r, mov_rm_r_fast, 0)
+DEF_FORMS_B_RP_FAST(mov_r_rm8, mov_r_rm, mov_r_rm_fast, 0)
+DEF_FORMS_RP_FAST(mov_r_rmv, mov_r_rm, mov_r_rm_fast, 0)
 
 /* A0-A3: the offset is an immediate (moffs), in i->disp. */
 static void mov_al_moffs(cpu_t *c, const struct insn *i)
@@ -108,9 +131,20 @@ BODY void mov_rm_imm(cpu_t *c, const struct insn *i, unsigned none, unsigned siz
     rm_put(c, i, size, mem, i->imm);
 }
 
+BODY bool mov_rm_imm_fast(cpu_t *c, const struct insn *i, unsigned none, unsigned size,
+                          unsigned mem)
+{
+    uint8_t *p;
+    (void)none;
+    if (!mem_fast(c, i->seg, ea_form(c, i, mem), size, FAST_W, &p))
+        return false;
+    host_store(p, size, i->imm);
+    return true;
+}
+
 DEF_FORMS_RP(mov_r_immv, mov_r_imm, 0)
-DEF_FORMS_B_RP(mov_rm8_imm, mov_rm_imm, 0)
-DEF_FORMS_RP(mov_rm_immv, mov_rm_imm, 0)
+DEF_FORMS_B_RP_FAST(mov_rm8_imm, mov_rm_imm, mov_rm_imm_fast, 0)
+DEF_FORMS_RP_FAST(mov_rm_immv, mov_rm_imm, mov_rm_imm_fast, 0)
 
 /* MOVZX, MOVSX: the source's size is the body's parameter (1 or 2). */
 BODY void movzx(cpu_t *c, const struct insn *i, unsigned from, unsigned size, unsigned mem)
