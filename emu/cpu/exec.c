@@ -28,7 +28,8 @@
 #define BLOCK_MAX 48
 #define HASH_BITS 14
 #define MAX_BLOCKS 100000
-#define LINKS 2
+#define LINK_BITS 2  /* a block has 1 << LINK_BITS links, found by a hash of the EIP */
+#define LINKS (1u << LINK_BITS)
 #define LINK_NONE UINT64_MAX  /* a generation c->link_gen never reaches */
 
 /* A remembered successor: the block that ran after this one when it
@@ -48,7 +49,6 @@ struct block {
     uint32_t bytes;        /* span of the block's code */
     uint32_t n;
     bool chain;            /* ends in a near branch or falls through */
-    uint8_t victim;        /* the link slot to fill next */
     struct link link[LINKS];
     struct insn insns[];
 };
@@ -281,6 +281,14 @@ static const uint8_t *code_page(cpu_t *c, uint32_t lin, uint32_t *phys)
     return mmu_fetch_page(c, lin, phys);
 }
 
+/* A block's exits (a Jcc inside it taken, its end) each have their own
+ * EIP: one slot per EIP, by a multiplicative hash (which spreads targets
+ * that padding aligned), finds a link with one compare. */
+static unsigned link_slot(uint32_t eip)
+{
+    return (eip * 0x9E3779B1u) >> (32 - LINK_BITS);
+}
+
 /* A successor not linked yet: found the way run_block would find it,
  * through the instruction fast table (counted as the ITLB hit it is) and
  * the hash, then remembered in a link. NULL sends the caller back to
@@ -300,8 +308,7 @@ static struct block *block_link(cpu_t *c, struct block *b, uint32_t eip)
     if (!to || (uint64_t)eip + to->bytes - 1 > cs->limit)
         return NULL;
     fe->hits++;
-    l = &b->link[b->victim];
-    b->victim = (uint8_t)((b->victim + 1) % LINKS);
+    l = &b->link[link_slot(eip)];
     *l = (struct link){.to = to, .fe = fe, .gen = c->link_gen, .eip = eip};
     return to;
 }
@@ -317,12 +324,10 @@ static struct block *block_link(cpu_t *c, struct block *b, uint32_t eip)
 static inline struct block *block_next(cpu_t *c, struct block *b)
 {
     uint32_t eip = c->eip;
-    for (unsigned k = 0; k < LINKS; k++) {
-        struct link *l = &b->link[k];
-        if (l->eip == eip && l->gen == c->link_gen) {
-            l->fe->hits++;  /* the ITLB hit code_page would have counted */
-            return l->to;
-        }
+    struct link *l = &b->link[link_slot(eip)];
+    if (l->eip == eip && l->gen == c->link_gen) {
+        l->fe->hits++;  /* the ITLB hit code_page would have counted */
+        return l->to;
     }
     return block_link(c, b, eip);
 }
