@@ -109,6 +109,37 @@ static void jmp_rel_t(cpu_t *c, const struct insn *i)
     c->icount++;
 }
 
+/* A JMP rel that a block follows: the block goes on with the code at
+ * its target, decoded right after it, so the JMP has nothing left to do
+ * but be counted. Its next_eip is the target, which the EIP pair then
+ * holds: a sentinel right after it, and run_observed, find the EIP there. */
+static void jmp_followed(cpu_t *c, const struct insn *i)
+{
+    (void)c;
+    (void)i;
+}
+
+static void jmp_followed_t(cpu_t *c, const struct insn *i)
+{
+    insn_next_pure(c, i);
+}
+
+bool jmp_rel_target(const struct insn *i, uint32_t *target)
+{
+    if ((i->op != 0xEB && i->op != 0xE9) || !i->o32)
+        return false;
+    *target = i->next_eip + i->imm;
+    return true;
+}
+
+void jmp_rel_follow(struct insn *i, uint32_t target)
+{
+    i->fn = jmp_followed;
+    i->tfn = jmp_followed_t;
+    i->next_eip = target;
+    i->ends = 0;
+}
+
 BODY void call_rel_body(cpu_t *c, const struct insn *i)
 {
     uint32_t target = near_target(c, i, c->next_eip + i->imm);

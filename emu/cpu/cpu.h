@@ -444,6 +444,12 @@ static inline void insn_next_pure(cpu_t *c, const struct insn *i)
 /* The threaded form of a handler without one of its own. */
 void insn_thread(cpu_t *c, const struct insn *i);
 
+/* For block_build (branch.c): the target of a JMP rel with a 32-bit
+ * operand size (false for any other instruction), and the JMP made into
+ * one that a block follows to that target, decoded next in the block. */
+bool jmp_rel_target(const struct insn *i, uint32_t *target);
+void jmp_rel_follow(struct insn *i, uint32_t target);
+
 /* ---- decoder (decode.c) ---- */
 /* Decode one instruction at CS:eip into *i. Raises #GP/#PF/#UD as the fetch
  * or the encoding demands. Returns the instruction length. */

@@ -179,6 +179,19 @@ static bool block_may_chain(unsigned last_flags)
     return !(last_flags & OPF_END) || (last_flags & OPF_BRANCH);
 }
 
+/* A block goes on through a JMP rel to the same linear page in 32-bit
+ * code, so its code all lies in the page whose writes drop it. A JMP
+ * back may bring in code the block holds already, decoded again (the
+ * block is a path through the code, and BLOCK_MAX bounds it). The CS
+ * limit is checked when the block runs against the highest end of its
+ * instructions (bytes), as for any block. */
+static bool jmp_followable(const cpu_t *c, const struct insn *i, uint32_t lin_page,
+                           uint32_t *target)
+{
+    return jmp_rel_target(i, target) &&
+           ((c->seg[SR_CS].base + *target) & ~0xFFFu) == lin_page;
+}
+
 /* Decode ahead from c->eip to the end of the block. Returns NULL when not
  * even the first instruction lies wholly in the page (the caller then
  * executes it uncached, where a fault on the next page is raised). */
@@ -188,7 +201,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     struct insn tmp[BLOCK_MAX];
     struct blockcache *bc = c->bc;
     bool csd = (c->seg[SR_CS].ar & AR_DB) != 0;
-    uint32_t eip = c->eip, n = 0;
+    uint32_t eip = c->eip, n = 0, target, end = eip;
     unsigned last_flags = 0;
     struct block *b;
     while (n < BLOCK_MAX) {
@@ -199,7 +212,14 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
             break;
         n++;
         eip += f.n;
+        end = eip > end ? eip : end;
         last_flags = f.flags;
+        if (jmp_followable(c, &tmp[n - 1], lin_page, &target)) {
+            jmp_rel_follow(&tmp[n - 1], target);
+            eip = target;
+            last_flags = 0;
+            continue;
+        }
         if ((f.flags & OPF_END) || (!csd && eip > 0xFFFFu))
             break;
     }
@@ -213,7 +233,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     b->key = key;
     b->eip = c->eip;
     b->n = n;
-    b->bytes = eip - c->eip;
+    b->bytes = end - c->eip;
     b->chain = block_may_chain(last_flags);
     for (unsigned k = 0; k < LINKS; k++)
         b->link[k].gen = LINK_NONE;
