@@ -76,7 +76,7 @@ BODY void jcc_t(cpu_t *c, const struct insn *i, unsigned cc)
         return;
     }
     c->eip = c->next_eip = eip;
-    c->icount++;
+    c->icount = c->ibase + i->idx + 1;
 }
 
 #define JCC(cc)                                                                 \
@@ -106,7 +106,7 @@ static void jmp_rel_t(cpu_t *c, const struct insn *i)
         return;
     }
     c->eip = c->next_eip = eip;
-    c->icount++;
+    c->icount = c->ibase + i->idx + 1;
 }
 
 /* A JMP rel that a block follows: the block goes on with the code at

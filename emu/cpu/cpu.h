@@ -260,6 +260,7 @@ struct insn {
     uint8_t rep;    /* 0, REP_Z (F3) or REP_NZ (F2) */
     uint8_t lock;
     uint8_t ends;   /* OPF_END: the last of its block, and it sets the EIP pair */
+    uint8_t idx;    /* its place in its block: c->ibase + idx retired before it */
 };
 #define REP_Z 1
 #define REP_NZ 2
@@ -343,7 +344,8 @@ struct cpu {
     bool stop_request;  /* leave cpu_run() at the next block boundary */
     bool no_reboot;
     bool shutdown;
-    uint64_t icount;    /* instructions retired */
+    uint64_t icount;    /* instructions retired (see insn_enter) */
+    uint64_t ibase;     /* icount when the running threaded block began */
     struct blockcache *bc;
     uint64_t link_gen;  /* links between blocks made before a change are void */
     int exc_depth;      /* class of the exception being delivered (#DF rules) */
@@ -412,11 +414,17 @@ void blocks_flush_all(cpu_t *c);
 /* ---- threaded execution (exec.c) ---- */
 /* Inside a block, each instruction's tfn sets c->eip and c->next_eip
  * from its decoded form (insn_enter: one 8-byte move, both pairs being
- * adjacent), runs the instruction, counts it, and as its last act calls
+ * adjacent) and c->icount from its place in the block (c->ibase + idx: a
+ * store that waits on no earlier instruction's, where an increment would
+ * chain every instruction to the one before), runs the instruction, and
+ * as its last act calls
  * the next one's tfn (insn_next), unless it must be the last
  * (stop_block). A pure instruction (DEF_THREADED_PURE) does neither the
- * first nor the test, so the EIP pair may lag behind until the next
- * instruction that sets it. A block ends in a sentinel whose tfn sets
+ * first nor the test, so the EIP pair and c->icount may lag behind until
+ * the next instruction that sets them: only an instruction that sets them
+ * can fault or read them. Whatever leaves the block (the sentinel, a
+ * branch, stop_block) sets c->icount to the count after it, so between
+ * blocks it is exact. A block ends in a sentinel whose tfn sets
  * the EIP (block_done*, exec.c) and returns, so the calls nest no deeper
  * than a block is long, even where the compiler makes no tail calls of
  * them. */
@@ -426,19 +434,19 @@ static inline void insn_enter(cpu_t *c, const struct insn *i)
     _Static_assert(offsetof(struct insn, next_eip) == offsetof(struct insn, eip) + 4,
                    "eip pair");
     memcpy((char *)c + offsetof(cpu_t, eip), (const char *)i + offsetof(struct insn, eip), 8);
+    c->icount = c->ibase + i->idx;
 }
 static inline void insn_next(cpu_t *c, const struct insn *i)
 {
-    c->icount++;
     if (unlikely(c->stop_block)) {
         c->eip = c->next_eip;
+        c->icount = c->ibase + i->idx + 1;
         return;
     }
     i[1].tfn(c, i + 1);
 }
 static inline void insn_next_pure(cpu_t *c, const struct insn *i)
 {
-    c->icount++;
     i[1].tfn(c, i + 1);
 }
 /* The threaded form of a handler without one of its own. */

@@ -26,6 +26,7 @@
 #include "decode.h"
 
 #define BLOCK_MAX 48
+_Static_assert(BLOCK_MAX < 255, "struct insn idx, and the sentinel's, fit a byte");
 #define HASH_BITS 14
 #define MAX_BLOCKS 100000
 #define LINK_BITS 2  /* a block has 1 << LINK_BITS links, found by a hash of the EIP */
@@ -154,20 +155,22 @@ void insn_thread(cpu_t *c, const struct insn *i)
  * own eip (block_done_at). */
 static void block_done(cpu_t *c, const struct insn *i)
 {
-    (void)i;
     c->eip = c->next_eip;
+    c->icount = c->ibase + i->idx;
 }
 
 static void block_done_at(cpu_t *c, const struct insn *i)
 {
     c->eip = i->eip;
+    c->icount = c->ibase + i->idx;
 }
 
 /* The sentinel for instructions ending in last. */
 static struct insn sentinel_after(const struct insn *last)
 {
     insn_fn f = last->ends ? block_done : block_done_at;
-    return (struct insn){.fn = f, .tfn = f, .eip = last->next_eip, .next_eip = last->next_eip};
+    return (struct insn){.fn = f, .tfn = f, .eip = last->next_eip, .next_eip = last->next_eip,
+                         .idx = (uint8_t)(last->idx + 1)};
 }
 
 /* The last instruction decides whether a successor may follow without
@@ -210,6 +213,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
         decode_fetch(&f, &tmp[n]);
         if (f.fail)
             break;
+        tmp[n].idx = (uint8_t)n;
         n++;
         eip += f.n;
         end = eip > end ? eip : end;
@@ -247,6 +251,13 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
     return b;
 }
 
+/* Instructions from the first of a block (idx 0) to its sentinel. */
+static inline void run_threaded(cpu_t *c, const struct insn *i)
+{
+    c->ibase = c->icount;
+    i->tfn(c, i);
+}
+
 /* n >= 1 instructions with an instruction observer (-d insn, -trace
  * insn), told of each before it runs: a loop calling each handler's
  * plain form, as insn_enter/insn_next would run them threaded. Blocks
@@ -256,6 +267,7 @@ static struct block *block_build(cpu_t *c, const uint8_t *page, uint32_t phys_pa
 static void run_observed(cpu_t *c, const struct insn *i, uint32_t n)
 {
     const struct insn *end = i + n;
+    c->ibase = c->icount - i->idx;  /* for insn_enter, which sets icount as it stands */
     do {
         insn_enter(c, i);
         c->on_insn(c, i);
@@ -277,7 +289,7 @@ static void run_part(cpu_t *c, const struct insn *i, uint32_t n)
     }
     memcpy(part, i, n * sizeof *i);
     part[n] = sentinel_after(&part[n - 1]);
-    part[0].tfn(c, part);
+    run_threaded(c, part);
 }
 
 /* One instruction decoded on the spot: code outside RAM, or crossing a
@@ -367,7 +379,7 @@ run_chain(cpu_t *c, struct block *b, uint64_t end, bool observed)
         if (observed)
             run_observed(c, b->insns, b->n);
         else
-            b->insns[0].tfn(c, b->insns);
+            run_threaded(c, b->insns);
         if (c->stop_block)
             return;
         b = block_next(c, b);
