@@ -13,17 +13,8 @@ sleep 1
 free
 echo still answering
 ' -append "isolation=$mode"
-    [ "$(grep -c '^sysfuzz: the kernel is alive$' "$out")" -eq 2 ] ||
-        fail "isolation=$mode: a fuzzing run did not finish"
+    expect_sysfuzz_survived "isolation=$mode"
     if [ $mode = none ]; then
         expect '^sysfuzz: isolation=none: the workers run in ring 0 unprotected'
     fi
-    expect '^still answering$'
-    reject 'panic'
-    expect_poweroff
-    before=$(grep '^Pages:' "$out" | head -n 1 | awk '{print $4}')
-    after=$(grep '^Pages:' "$out" | tail -n 1 | awk '{print $4}')
-    [ -n "$before" ] && [ -n "$after" ] || fail "no page counts"
-    diff=$((before - after))
-    [ "$diff" -le 32 ] && [ "$diff" -ge -32 ] || fail "isolation=$mode: free pages $before before, $after after"
 done

@@ -120,3 +120,19 @@ expect_usertests() {
     reject 'panic'
     expect_poweroff
 }
+
+# After os_run with two sysfuzz runs between `free`s: both runs ended
+# with the kernel alive, it still answered, and the free pages came back
+# to within 32 of where they were. $1 names the run in a failure.
+expect_sysfuzz_survived() {
+    [ "$(grep -c '^sysfuzz: the kernel is alive$' "$out")" -eq 2 ] ||
+        fail "$1: a fuzzing run did not finish"
+    expect '^still answering$'
+    reject 'panic'
+    expect_poweroff
+    before=$(grep '^Pages:' "$out" | head -n 1 | awk '{print $4}')
+    after=$(grep '^Pages:' "$out" | tail -n 1 | awk '{print $4}')
+    [ -n "$before" ] && [ -n "$after" ] || fail "$1: no page counts"
+    diff=$((before - after))
+    [ "$diff" -le 32 ] && [ "$diff" -ge -32 ] || fail "$1: free pages $before before, $after after"
+}
