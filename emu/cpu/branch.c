@@ -48,6 +48,20 @@ static __attribute__((noinline)) void branch_to(cpu_t *c, const struct insn *i, 
     c->icount++;
 }
 
+/* A taken relative branch, threaded: the block ends here and goes on at
+ * eip, which must lie within CS's limit; the count includes the branch. */
+BODY void leave_block_to(cpu_t *c, const struct insn *i, uint32_t eip)
+{
+    if (!i->o32)
+        eip &= 0xFFFFu;
+    if (unlikely(eip > c->seg[SR_CS].limit)) {
+        branch_to(c, i, true);  /* raises #GP(0) */
+        return;
+    }
+    c->eip = c->next_eip = eip;
+    c->icount = c->ibase + i->idx + 1;
+}
+
 static __attribute__((noinline)) void jcc_slow(cpu_t *c, const struct insn *i)
 {
     if (cpu_cond_slow(c, i->op & 15))
@@ -59,7 +73,6 @@ static __attribute__((noinline)) void jcc_slow(cpu_t *c, const struct insn *i)
 BODY void jcc_t(cpu_t *c, const struct insn *i, unsigned cc)
 {
     int r = cpu_cond_fast(c, cc);
-    uint32_t eip;
     if (unlikely(r < 0)) {
         jcc_slow(c, i);
         return;
@@ -68,15 +81,7 @@ BODY void jcc_t(cpu_t *c, const struct insn *i, unsigned cc)
         insn_next_pure(c, i);
         return;
     }
-    eip = i->next_eip + i->imm;
-    if (!i->o32)
-        eip &= 0xFFFFu;
-    if (unlikely(eip > c->seg[SR_CS].limit)) {
-        branch_to(c, i, true);  /* raises #GP(0) */
-        return;
-    }
-    c->eip = c->next_eip = eip;
-    c->icount = c->ibase + i->idx + 1;
+    leave_block_to(c, i, i->next_eip + i->imm);
 }
 
 #define JCC(cc)                                                                 \
@@ -98,15 +103,7 @@ static void jmp_rel(cpu_t *c, const struct insn *i)
 
 static void jmp_rel_t(cpu_t *c, const struct insn *i)
 {
-    uint32_t eip = i->next_eip + i->imm;
-    if (!i->o32)
-        eip &= 0xFFFFu;
-    if (unlikely(eip > c->seg[SR_CS].limit)) {
-        branch_to(c, i, true);  /* raises #GP(0) */
-        return;
-    }
-    c->eip = c->next_eip = eip;
-    c->icount = c->ibase + i->idx + 1;
+    leave_block_to(c, i, i->next_eip + i->imm);
 }
 
 /* A JMP rel that a block follows: the block goes on with the code at
