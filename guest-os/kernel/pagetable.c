@@ -17,6 +17,12 @@
  *    the rights of a page are in its table entry alone.
  *  - Kernel pages are global when the CPU has PGE, so a CR3 write does not
  *    flush them (4.10.2.4).
+ *  - A TLB may be tagged (PCID-like: isola's -tlb tagged=on keeps entries
+ *    across CR3 writes, tagged with the directory they came from). So a
+ *    present entry that changes is invalidated whichever address space it
+ *    belongs to, and freeing a directory flushes every entry: its frame
+ *    may come back as another process's directory, whose lookups would
+ *    then match the old tag.
  */
 #include "pagetable.h"
 #include "cmdline.h"
@@ -146,6 +152,19 @@ uint32_t pgdir_create(void)
     return root;
 }
 
+/* Every TLB entry, global ones and those of every tag included: toggling
+ * CR4.PGE does it (SDM vol. 3, 4.10.4.1); without PGE a CR3 reload does. */
+static void tlb_flush_all(void)
+{
+    uint32_t cr4 = read_cr4();
+    if (cr4 & CR4_PGE) {
+        write_cr4(cr4 & ~CR4_PGE);
+        write_cr4(cr4);
+    } else {
+        write_cr3(read_cr3());
+    }
+}
+
 void pgdir_destroy(uint32_t root)
 {
     if (!paging_pae) {
@@ -154,16 +173,17 @@ void pgdir_destroy(uint32_t root)
             if (pd[i] & PTE_P)
                 page_free(pd[i] & PAGE_MASK);
         page_free(root);
-        return;
+    } else {
+        uint64_t *pdpt = P2V(root);
+        for (int i = 0; i < PAE_KERNEL_SLOT; i++) {
+            uint64_t *pd = P2V(pte_frame(pdpt[i]));
+            for (int j = 0; j < 512; j++)
+                if (pd[j] & PTE_P)
+                    page_free(pte_frame(pd[j]));
+        }
+        pgdir_free_pae(pdpt);
     }
-    uint64_t *pdpt = P2V(root);
-    for (int i = 0; i < PAE_KERNEL_SLOT; i++) {
-        uint64_t *pd = P2V(pte_frame(pdpt[i]));
-        for (int j = 0; j < 512; j++)
-            if (pd[j] & PTE_P)
-                page_free(pte_frame(pd[j]));
-    }
-    pgdir_free_pae(pdpt);
+    tlb_flush_all();
 }
 
 /* The directory entry that covers va (as a pointer to 32 or 64 bits). */
@@ -235,8 +255,9 @@ int pte_set(uint32_t root, uint32_t va, uint64_t pte)
         return pte ? -ENOMEM : 0;
     if (!paging_nx)
         pte &= ~PTE_NX;
+    bool was_present = entry_read(t, table_index(va)) & PTE_P;
     entry_write(t, table_index(va), pte);
-    if (read_cr3() == root)
+    if (read_cr3() == root || was_present)   /* another space's: for a tagged TLB */
         invlpg(va);
     return 0;
 }
