@@ -195,6 +195,10 @@ static bool tlb_item(struct tlb_config *t, const char *s, size_t n, bool *split_
         t->global = true;
     else if (IS("global=off"))
         t->global = false;
+    else if (IS("tagged=on"))
+        t->tagged = true;
+    else if (IS("tagged=off"))
+        t->tagged = false;
     else if (IS("pwc=on"))
         t->pwc = PWC_DEFAULT;
     else if (IS("pwc=off"))
@@ -228,7 +232,8 @@ bool tlb_config_parse(struct tlb_config *t, const char *spec, char *err, size_t 
         if (!tlb_item(t, p, n, &split_geometry)) {
             snprintf(err, errlen, "-tlb: bad item '%.*s' (items: entries=N, ways=N, "
                      "i=N[:W], d=N[:W], unified, split, policy=lru|fifo|random, seed=N, "
-                     "global=on|off, pwc=on|off|N (N <= %u), fast=on|off)", (int)n, p,
+                     "global=on|off, tagged=on|off, pwc=on|off|N (N <= %u), fast=on|off)",
+                     (int)n, p,
                      PWC_MAX);
             return false;
         }
@@ -266,6 +271,7 @@ static bool tlb_apply(cpu_t *c, const struct tlb_config *t)
     }
     c->fast_enabled = r.fast;
     c->global_pages = r.global;
+    c->tlb_tagged = r.tagged;
     mmu_set_pwc(c, r.pwc);
     if (r.seed) {   /* xorshift needs a nonzero state; the ITLB's differs */
         c->dtlb.rng = r.seed;
@@ -872,11 +878,11 @@ static void trace_meta(const struct machine *m, const struct machine_config *cfg
     cost_format(&cfg->cost, costs, sizeof costs);
     snprintf(buf, len,
              "isola=%s\nimage=%s\nevents=%s\nitlb=%u:%u\ndtlb=%u:%u\nunified=%d\n"
-             "policy=%s\nseed=%llu\nglobal=%d\npwc=%u\nips=%llu\ncost=%s\n",
+             "policy=%s\nseed=%llu\nglobal=%d\ntagged=%d\npwc=%u\nips=%llu\ncost=%s\n",
              PACKAGE_VERSION, cfg->image ? cfg->image : "(firmware)",
              cfg->trace.spec, i->entries, i->ways, c->dtlb.entries,
              c->dtlb.ways, c->tlb_unified, policies[c->dtlb.policy],
-             (unsigned long long)cfg->tlb.seed, cfg->tlb.global, c->pwc.entries,
+             (unsigned long long)cfg->tlb.seed, cfg->tlb.global, cfg->tlb.tagged, c->pwc.entries,
              (unsigned long long)cfg->ips, costs);
 }
 

@@ -43,6 +43,7 @@ struct tlb_config {
     enum tlb_policy policy;
     bool fast;          /* the host-pointer fast path in front of the TLB */
     bool global;        /* honour global pages (PTE.G with CR4.PGE) */
+    bool tagged;        /* PCID-like tags: CR3 writes keep TLB entries */
     unsigned pwc;       /* page-walk cache entries, 0: none */
     uint64_t seed;      /* policy=random's seed; 0: the built-in ones */
 };

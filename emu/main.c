@@ -146,6 +146,8 @@ static const char help_text[] =
     "                     policy=lru|fifo|random   replacement (default lru)\n"
     "                     seed=N             seed of policy=random\n"
     "                     global=on|off      honour global pages (default on)\n"
+    "                     tagged=on|off      keep TLB entries across CR3 writes,\n"
+    "                                        tagged with CR3, as PCID (default off)\n"
     "                     pwc=on|off|N       a page-walk cache of N entries (on: 16;\n"
     "                                        default off)\n"
     "                     fast=on|off        the host-pointer fast path (off: every\n"

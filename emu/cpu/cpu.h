@@ -153,6 +153,7 @@ struct tlb_entry {
     uint8_t global;
     uint8_t dirty;     /* D already set in the PTE: writes need no walk */
     uint8_t large;     /* 4 MiB / 2 MiB page (one entry covers one 4K page of it) */
+    uint32_t tag;      /* the page-directory base it was filled under (tlb.h) */
     uint64_t stamp;    /* replacement state: last use (LRU) or fill (FIFO) */
     uint64_t hits;
 };
@@ -165,6 +166,7 @@ struct tlb {
     enum tlb_policy policy;
     uint64_t clock;      /* advances on every slow-path use */
     uint64_t rng;        /* for TLB_RANDOM */
+    uint32_t tag;        /* fills get it; lookups match it (or a global entry) */
     uint64_t lookups, hits, misses, flushes;
 };
 
@@ -330,6 +332,7 @@ struct cpu {
     /* MMU */
     struct tlb itlb, dtlb;  /* itlb unused when unified */
     bool tlb_unified;
+    bool tlb_tagged;        /* PCID-like: CR3 writes keep entries, each tagged */
     bool fast_enabled;      /* false: every access takes the exact TLB path */
     bool global_pages;      /* false: PTE.G is ignored, CR3 writes flush all */
     struct pwc pwc;

@@ -31,6 +31,9 @@
  *    entry is read from memory, so no directory entry is ever stale.
  *  - Tracing hooks (c->on_tlb, on_walk, on_fill, on_flush) are called
  *    from the slow paths only, each behind one test of its pointer.
+ *  - TLB entries are tagged with the page-directory base of CR3 (tlb.h).
+ *    With tlb_tagged a CR3 write keeps them, as PCID would; it still
+ *    empties the fast tables and the page-walk cache, which are untagged.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -663,6 +666,14 @@ void mem_probe_write(cpu_t *c, int sr, uint32_t off, unsigned size)
 
 /* ---- TLB maintenance ---- */
 
+/* The tag of the address space CR3 names: the directory (or PAE pointer
+ * table) base, without the cache-control bits. */
+static void set_tags(cpu_t *c)
+{
+    uint32_t tag = c->cr3 & ((c->cr4 & CR4_PAE) ? ~0x1Fu : ~0xFFFu);
+    c->dtlb.tag = c->itlb.tag = tag;
+}
+
 /* Both TLBs and the page-walk cache, which a CR3 write or a change of
  * paging mode empties whatever its entries' global bits say (SDM vol. 3,
  * 4.10.4.1). Returns the TLB entries dropped. */
@@ -674,6 +685,7 @@ static unsigned flush_tlbs(cpu_t *c, bool keep_global)
         n += tlb_invalidate_all(&c->itlb, keep_global, NULL, NULL);
     pwc_clear(&c->pwc);
     c->stats.tlb_flushes++;
+    set_tags(c);
     return n;
 }
 
@@ -684,10 +696,18 @@ void tlb_flush_all(cpu_t *c, bool keep_global)
         c->on_flush(c, FLUSH_ALL, 0, n);
 }
 
-/* MOV to CR3 keeps global entries when CR4.PGE is set. */
+/* MOV to CR3 keeps global entries when CR4.PGE is set, and every entry
+ * with a tagged TLB: then it is no flush (nor counted as one). */
 void tlb_flush_cr3(cpu_t *c)
 {
-    unsigned n = flush_tlbs(c, (c->cr4 & CR4_PGE) != 0);
+    unsigned n = 0;
+    if (c->tlb_tagged) {
+        fast_flush(c);
+        pwc_clear(&c->pwc);
+        set_tags(c);
+    } else {
+        n = flush_tlbs(c, (c->cr4 & CR4_PGE) != 0);
+    }
     if (unlikely(c->on_flush != NULL))
         c->on_flush(c, FLUSH_CR3, c->cr3, n);
 }

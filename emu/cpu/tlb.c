@@ -10,6 +10,8 @@
  *    run is repeatable.
  *  - Invalidation never loses a mirror: the drop callback runs for each
  *    valid entry before its valid bit is cleared.
+ *  - An entry matches only under its own tag unless it is global; a set
+ *    may hold one page under several tags.
  *  - The page-walk cache is a separate, fully associative LRU cache of
  *    keys; what a key means is the walker's business (mmu.c).
  */
@@ -54,7 +56,7 @@ struct tlb_entry *tlb_find(const struct tlb *t, uint32_t vpn)
 {
     struct tlb_entry *s = tlb_set_of(t, vpn);
     for (unsigned w = 0; w < t->ways; w++)
-        if (s[w].valid && s[w].vpn == vpn)
+        if (s[w].valid && s[w].vpn == vpn && (s[w].global || s[w].tag == t->tag))
             return &s[w];
     return NULL;
 }
@@ -102,6 +104,7 @@ struct tlb_entry *tlb_fill(struct tlb *t, struct tlb_entry *slot,
 {
     *slot = *e;
     slot->valid = 1;
+    slot->tag = t->tag;
     slot->hits = 0;
     slot->stamp = ++t->clock;
     return slot;
@@ -142,11 +145,12 @@ unsigned tlb_invalidate_page(struct tlb *t, uint32_t vpn, uint32_t span,
                              tlb_drop_fn drop, void *ctx)
 {
     unsigned n = 0;
-    struct tlb_entry *e = tlb_find(t, vpn);
-    if (e) {
-        drop_entry(e, drop, ctx);
-        n++;
-    }
+    struct tlb_entry *e = tlb_set_of(t, vpn);
+    for (unsigned w = 0; w < t->ways; w++)    /* whatever their tags */
+        if (e[w].valid && e[w].vpn == vpn) {
+            drop_entry(&e[w], drop, ctx);
+            n++;
+        }
     uint32_t region = vpn & ~(span - 1);
     for (unsigned k = 0; k < t->entries; k++) {
         e = &t->e[k];

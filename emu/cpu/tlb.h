@@ -10,6 +10,11 @@
  *    LRU the oldest use, FIFO the oldest fill, RANDOM an xorshift draw.
  *  - Whoever mirrors entries elsewhere (the fast tables) hears of every
  *    entry an invalidation drops, through the drop callback, before it goes.
+ *  - Tags: a fill takes the TLB's current tag (t->tag, the page-directory
+ *    base, set by the MMU); a lookup matches an entry of its own tag, or a
+ *    global one of any. An untagged TLB flushes its non-global entries when
+ *    the tag changes, so there every entry left matches: the rule is the
+ *    same either way. INVLPG drops the page under every tag.
  */
 #ifndef ISOLA_TLB_H
 #define ISOLA_TLB_H
@@ -42,8 +47,9 @@ struct tlb_entry *tlb_insert(struct tlb *t, const struct tlb_entry *e);
  * invalidations return how many valid entries they dropped. */
 unsigned tlb_invalidate_all(struct tlb *t, bool keep_global, tlb_drop_fn drop,
                             void *ctx);
-/* INVLPG: the entry for vpn, global or not, and every large-page entry
- * within the same span-page region (span: 1024 for 4 MiB, 512 for 2 MiB). */
+/* INVLPG: the entries for vpn, global or not, under every tag, and every
+ * large-page entry within the same span-page region (span: 1024 for 4 MiB,
+ * 512 for 2 MiB). */
 unsigned tlb_invalidate_page(struct tlb *t, uint32_t vpn, uint32_t span,
                              tlb_drop_fn drop, void *ctx);
 

@@ -2,9 +2,10 @@
  * test_tlbmodel.c: the TLB model (emu/cpu/tlb.c) against a reference
  * model written for clarity, not speed, on random access streams: every
  * geometry from 1 entry to 64, 1 to 64 ways, under LRU, FIFO and RANDOM,
- * with fills on misses, flushes (keeping global entries or not) and
- * INVLPG of small and large pages mixed in; and the page-walk cache
- * against a reference of its own.
+ * with fills on misses, flushes (keeping global entries or not), INVLPG
+ * of small and large pages and changes of tag (CR3 writes with
+ * -tlb tagged=on) mixed in; and the page-walk cache against a reference
+ * of its own.
  *
  * Rules kept here:
  *  - The reference keeps, per set, its ways in an array and the order
@@ -12,6 +13,8 @@
  *    or in fill order (FIFO); RANDOM draws with the same xorshift64 the
  *    policy is defined by (tlb.h). A free way is always taken first,
  *    the lowest-numbered.
+ *  - A way holds a page under a tag; a lookup matches its page under the
+ *    current tag, or a global way under any. INVLPG ignores tags.
  *  - After every operation both models must agree on the outcome (hit or
  *    miss, and the way) and on every way's contents.
  *  - The exit status is the number of disagreements (0 = pass); each is
@@ -29,7 +32,7 @@
 
 struct ref_way {
     int valid;
-    uint32_t vpn;
+    uint32_t vpn, tag;
     int global, large;
 };
 
@@ -37,6 +40,7 @@ struct ref {
     unsigned sets, ways;
     enum tlb_policy policy;
     uint64_t rng;
+    uint32_t tag;                         /* the current address space */
     struct ref_way w[MAX_SETS][MAX_WAYS];
     unsigned order[MAX_SETS][MAX_WAYS];   /* way numbers: victim last */
     unsigned norder[MAX_SETS];
@@ -78,7 +82,8 @@ static int ref_lookup(struct ref *r, uint32_t vpn)
 {
     unsigned set = vpn % r->sets;
     for (unsigned k = 0; k < r->ways; k++)
-        if (r->w[set][k].valid && r->w[set][k].vpn == vpn) {
+        if (r->w[set][k].valid && r->w[set][k].vpn == vpn &&
+            (r->w[set][k].global || r->w[set][k].tag == r->tag)) {
             if (r->policy == TLB_LRU)
                 front(r, set, k);
             return (int)k;
@@ -104,7 +109,7 @@ static unsigned ref_fill(struct ref *r, uint32_t vpn, int global, int large)
             way = r->order[set][r->norder[set] - 1];
         }
     }
-    r->w[set][way] = (struct ref_way){1, vpn, global, large};
+    r->w[set][way] = (struct ref_way){1, vpn, r->tag, global, large};
     front(r, set, way);   /* LRU: just used; FIFO: newest fill */
     return way;
 }
@@ -141,7 +146,7 @@ static void compare(const struct tlb *t, const struct ref *r, const char *what,
         for (unsigned k = 0; k < r->ways; k++) {
             const struct tlb_entry *e = &t->e[s * t->ways + k];
             const struct ref_way *w = &r->w[s][k];
-            if (!!e->valid != w->valid || (w->valid && e->vpn != w->vpn)) {
+            if (!!e->valid != w->valid || (w->valid && (e->vpn != w->vpn || e->tag != w->tag))) {
                 printf("not ok: %s seed %llu step %u: set %u way %u holds %s%x, the "
                        "reference %s%x\n", what, (unsigned long long)seed, step, s, k,
                        e->valid ? "" : "(invalid) ", e->vpn, w->valid ? "" : "(invalid) ",
@@ -181,6 +186,8 @@ static void run(unsigned entries, unsigned ways, enum tlb_policy p, uint64_t see
         } else if (op < 15) {
             tlb_invalidate_page(&t, vpn, 1024, NULL, NULL);
             ref_invlpg(&r, vpn, 1024);
+        } else if (op < 30) {   /* a CR3 write that keeps entries: one of 3 spaces */
+            r.tag = t.tag = 0x1000u * (1 + (uint32_t)rand() % 3);
         } else {
             struct tlb_entry *e = tlb_lookup(&t, vpn);
             int way = ref_lookup(&r, vpn);

@@ -1,7 +1,8 @@
 /*
  * test_tlb.c: the architectural TLB on its own (emu/cpu/tlb.c): victim
  * choice under LRU, FIFO and RANDOM, set mapping, global-keeping flush,
- * INVLPG of small and large pages, and the drop callback.
+ * INVLPG of small and large pages, the drop callback, and tags (a lookup
+ * matches its own tag or a global entry; INVLPG ignores tags).
  *
  * Rules kept here: only tlb.h is used, no CPU; each check prints what it
  * expected; the exit status is the number of failed checks (0 = pass).
@@ -154,6 +155,41 @@ static void test_invlpg(void)
     tlb_release(&t);
 }
 
+/* -tlb tagged=on: the MMU sets t.tag to the page-directory base. */
+static void test_tags(void)
+{
+    struct tlb t;
+    CHECK(tlb_setup(&t, 16, 4, TLB_LRU, 1));
+    t.tag = 0x1000;
+    put(&t, 0x20, false, false);
+    put(&t, 0x21, true, false);
+    CHECK(tlb_find(&t, 0x20)->tag == 0x1000);
+    t.tag = 0x2000;                  /* another address space */
+    CHECK(!has(&t, 0x20));           /* not its entry */
+    CHECK(has(&t, 0x21));            /* a global entry matches any tag */
+    CHECK(tlb_lookup(&t, 0x20) == NULL && t.misses == 1);
+    struct tlb_entry e = {.vpn = 0x20, .pfn = 0x999};
+    tlb_insert(&t, &e);              /* the same page in the same set, its own tag */
+    CHECK(tlb_find(&t, 0x20)->pfn == 0x999 && tlb_find(&t, 0x20)->tag == 0x2000);
+    t.tag = 0x1000;
+    CHECK(tlb_find(&t, 0x20)->pfn == 0x120);   /* the first space's survived */
+    unsigned valid = 0;
+    for (unsigned k = 0; k < t.entries; k++)
+        valid += t.e[k].valid;
+    CHECK(valid == 3);
+    dropped = 0;
+    tlb_invalidate_page(&t, 0x20, 1024, count_drop, NULL);   /* INVLPG: both tags */
+    CHECK(dropped == 2 && !has(&t, 0x20));
+    t.tag = 0x2000;
+    CHECK(!has(&t, 0x20) && has(&t, 0x21));
+    put(&t, 0x22, false, false);
+    t.tag = 0x1000;
+    tlb_invalidate_all(&t, true, NULL, NULL);  /* drops every tag's non-global entries */
+    t.tag = 0x2000;
+    CHECK(!has(&t, 0x22) && has(&t, 0x21));
+    tlb_release(&t);
+}
+
 int main(void)
 {
     test_lru();
@@ -162,6 +198,7 @@ int main(void)
     test_random();
     test_flush_all();
     test_invlpg();
+    test_tags();
     printf("%s: %d failure(s)\n", failures ? "FAIL" : "PASS", failures);
     return failures;
 }
