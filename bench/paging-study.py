@@ -438,8 +438,10 @@ def write_doc(path, ladder_rows, sweep, elapsed, srcdir):
         template = f.read()
     table, base = ladder_tables(ladder_rows, ladder_rows[0]["cfg"].benches)
     sw = [r for r in sweep if r["available"]]
-    cmds = "\n".join(f"    {' '.join(os.path.basename(c) if i == 0 else c for i, c in enumerate(r['cmd']))}"
-                     for r in ladder_rows + sweep)
+    def shown(cmd):       # isola's name, the CSV's file name: no host paths
+        return " ".join(os.path.basename(c) if i == 0 or c.endswith(".csv") else c
+                        for i, c in enumerate(cmd))
+    cmds = "\n".join("    " + shown(r["cmd"]) for r in ladder_rows + sweep)
     fill = {
         "LADDER": "\n".join(table),
         "BASELINE_NOTE": "" if base is None or base["cfg"].key == "none" else
