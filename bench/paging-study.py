@@ -432,7 +432,7 @@ def git_rev(srcdir):
         return "unknown"
 
 
-def write_doc(path, ladder_rows, sweep, elapsed, srcdir):
+def write_doc(path, ladder_rows, sweep, elapsed, rev):
     docdir = os.path.dirname(os.path.abspath(path))
     os.makedirs(docdir, exist_ok=True)
     plots(sweep, docdir)
@@ -455,7 +455,7 @@ def write_doc(path, ladder_rows, sweep, elapsed, srcdir):
         "HIGHLIGHTS": highlights(ladder_rows, base),
         "PERCALL": per_call(ladder_rows),
         "ELAPSED": f"{elapsed / 60:.1f}",
-        "REVISION": git_rev(srcdir),
+        "REVISION": rev,
         "COMMANDS": cmds,
     }
     for k, v in fill.items():
@@ -484,7 +484,7 @@ def main():
     saved = os.path.join(outdir, "results.pickle")
     if args.reuse:
         with open(saved, "rb") as f:
-            results, elapsed = pickle.load(f)
+            results, elapsed, rev = pickle.load(f)
     else:
         results = []
         for cfg in ladder(args.quick) + tlb_sweep(args.quick):
@@ -493,11 +493,12 @@ def main():
             print(f"paging-study: {cfg.key:9s} {r['host_total']:6.1f} s  {state}", flush=True)
             results.append(r)
         elapsed = time.monotonic() - t0
+        rev = git_rev(args.srcdir)      # the source the numbers came from
         with open(saved, "wb") as f:
-            pickle.dump((results, elapsed), f)
+            pickle.dump((results, elapsed, rev), f)
     nl = len(ladder(args.quick))
     if args.doc:
-        write_doc(args.doc, results[:nl], results[nl:], elapsed, args.srcdir)
+        write_doc(args.doc, results[:nl], results[nl:], elapsed, rev)
         print(f"paging-study: wrote {args.doc} in {elapsed:.0f} s")
     status = 0
     if args.check:
