@@ -8,7 +8,8 @@
  *   pipe     [-n ROUNDS]       ping-pong of one byte between two processes
  *                              over a pair of pipes; region "pipe"
  *   chan     [-n ROUNDS]       the same over a channel pair, one inline
- *                              word; region "chan" (isolation=paging only)
+ *                              word (no exchange-heap block, so no page
+ *                              moves); region "chan"
  *   forkexec [-n TIMES]        fork, exec /bin/true, exit, wait; "forkexec"
  *   compute  [-n TIMES]        integer matrix products on 27 KiB; "compute"
  *   mem      [-n PASSES] SIZE seq|rand
@@ -17,9 +18,10 @@
  *                              in a pseudo-random order; "mem-seq-SIZE"
  *   copy     [-n KIB]          copies a file of KIB KiB in /tmp; "copy"
  *
- * Only what works without paging's features is used (malloc, pipes,
- * fork and exec, files), but for the channel. The TSC ticks printed are
- * instructions on isola and cycles elsewhere. Exit status 1 on failure. */
+ * Only what works without paging's features is used (malloc, pipes, fork
+ * and exec, files, a channel's inline word), so every isolation mode runs
+ * them all. The TSC ticks printed are instructions on isola and cycles
+ * elsewhere. Exit status 1 on failure. */
 #include <errno.h>
 #include <fcntl.h>
 #include <isola.h>
