@@ -15,17 +15,7 @@
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 
-void *memset(void *d, int c, size_t n);
-void *memcpy(void *d, const void *s, size_t n);
-void *memmove(void *d, const void *s, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
-char *strchr(const char *s, int c);
-/* Copies at most size-1 bytes and always terminates; returns strlen(s). */
-size_t strlcpy(char *d, const char *s, size_t size);
+#include "../lib/memstr.h"  /* mem* and str*, shared with the C library */
 
 /* printk understands %d %i %u %x %X %p %s %c %% with width, '0' and '-'
  * flags and the 'l'/'ll' lengths. KERN_INFO lines are dropped under

@@ -1,24 +1,10 @@
-/* string.c: the str* functions on NUL-terminated strings. Comparisons
- * are of unsigned chars, as the C standard says. */
+/* string.c: the str* functions on NUL-terminated strings that the kernel
+ * does not share (strlen, strnlen, strcmp, strncmp, strchr and strlcpy
+ * are in guest-os/lib/memstr.c). Comparisons are of unsigned chars, as
+ * the C standard says. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-size_t strlen(const char *s)
-{
-    const char *p = s;
-    while (*p)
-        p++;
-    return (size_t)(p - s);
-}
-
-size_t strnlen(const char *s, size_t max)
-{
-    size_t n = 0;
-    while (n < max && s[n])
-        n++;
-    return n;
-}
 
 char *strcpy(char *restrict d, const char *restrict s)
 {
@@ -41,17 +27,6 @@ char *strncpy(char *restrict d, const char *restrict s, size_t n)
     for (; i < n; i++)
         d[i] = 0;
     return d;
-}
-
-size_t strlcpy(char *d, const char *s, size_t n)
-{
-    size_t len = strlen(s);
-    if (n) {
-        size_t k = len < n - 1 ? len : n - 1;
-        memcpy(d, s, k);
-        d[k] = 0;
-    }
-    return len;
 }
 
 size_t strlcat(char *d, const char *s, size_t n)
@@ -77,22 +52,6 @@ char *strncat(char *restrict d, const char *restrict s, size_t n)
     return d;
 }
 
-int strcmp(const char *a, const char *b)
-{
-    while (*a && *a == *b)
-        a++, b++;
-    return (unsigned char)*a - (unsigned char)*b;
-}
-
-int strncmp(const char *a, const char *b, size_t n)
-{
-    for (; n; n--, a++, b++) {
-        if (*a != *b || !*a)
-            return (unsigned char)*a - (unsigned char)*b;
-    }
-    return 0;
-}
-
 int strcasecmp(const char *a, const char *b)
 {
     return strncasecmp(a, b, (size_t)-1);
@@ -111,16 +70,6 @@ int strncasecmp(const char *a, const char *b, size_t n)
 int strcoll(const char *a, const char *b)
 {
     return strcmp(a, b);
-}
-
-char *strchr(const char *s, int c)
-{
-    for (;; s++) {
-        if (*s == (char)c)
-            return (char *)s;
-        if (!*s)
-            return NULL;
-    }
 }
 
 char *strrchr(const char *s, int c)
