@@ -8,7 +8,6 @@
  * the umask. Files of any size are copied in 64 KiB pieces. Messages
  * and statuses are coreutils'; a failure on one file does not stop the
  * rest, and makes the status 1. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -143,44 +142,6 @@ static int inside(const struct stat *src, const char *dst)
     }
     free(p);
     return found;
-}
-
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in a directory other than . and .., sorted; -1 on error. */
-static int list_names(const char *path, char ***out)
-{
-    DIR *d = opendir(path);
-    if (!d)
-        return -1;
-    char **names = NULL;
-    int n = 0, cap = 0;
-    struct dirent *de;
-    errno = 0;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 32;
-            names = xrealloc(names, (size_t)cap * sizeof *names);
-        }
-        names[n++] = xstrdup(de->d_name);
-    }
-    int err = errno;
-    closedir(d);
-    if (err) {
-        for (int i = 0; i < n; i++)
-            free(names[i]);
-        free(names);
-        errno = err;
-        return -1;
-    }
-    qsort(names, (size_t)n, sizeof *names, by_string);
-    *out = names;
-    return n;
 }
 
 static int copy_dir(const char *src, const char *dst, const struct stat *st)

@@ -31,27 +31,6 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
 }
 
-static int by_string(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void mode_string(mode_t m, char *s)
-{
-    const char *types = "?pc?d?b?-?l?s???";
-    s[0] = types[(m >> 12) & 15];
-    const char *rwx = "rwxrwxrwx";
-    for (int i = 0; i < 9; i++)
-        s[1 + i] = (m & (0400 >> i)) ? rwx[i] : '-';
-    if (m & S_ISUID)
-        s[3] = (m & S_IXUSR) ? 's' : 'S';
-    if (m & S_ISGID)
-        s[6] = (m & S_IXGRP) ? 's' : 'S';
-    if (m & S_ISVTX)
-        s[9] = (m & S_IXOTH) ? 't' : 'T';
-    s[10] = 0;
-}
-
 static int digits(long long v)
 {
     int n = 1;

@@ -4,7 +4,6 @@
  * "." and ".." and "/" are refused, as coreutils refuses them.
  * Symbolic links are removed, never followed. A failure is reported
  * and makes the status 1; the other operands are still removed. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,32 +16,16 @@ static int opt_recursive, opt_force, opt_dir;
 static int remove_path(const char *path);
 
 /* Every name in directory path, read before any is removed (removing
- * while reading a directory could skip entries). */
+ * while reading a directory could skip entries); a directory that cannot
+ * be read whole is left alone. */
 static int remove_contents(const char *path)
 {
-    DIR *d = opendir(path);
-    if (!d) {
+    char **names;
+    int n = list_names(path, &names), status = 0;
+    if (n < 0) {
         warn("cannot remove '%s'", path);
         return 1;
     }
-    char **names = NULL;
-    int n = 0, cap = 0, status = 0;
-    struct dirent *de;
-    errno = 0;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 32;
-            names = xrealloc(names, (size_t)cap * sizeof *names);
-        }
-        names[n++] = xstrdup(de->d_name);
-    }
-    if (errno) {
-        warn("cannot read directory '%s'", path);
-        status = 1;
-    }
-    closedir(d);
     for (int i = 0; i < n; i++) {
         char *child = path_join(path, names[i]);
         status |= remove_path(child);

@@ -1,8 +1,9 @@
-/* util.c: messages, number parsing, memory, paths and input for the
- * tools. warn() appends the errno text; die() exits with status 1;
+/* util.c: messages, number parsing, memory, paths, directory listings,
+ * mode strings and input for the tools. warn() appends the errno text; die() exits with status 1;
  * usage() prints the synopsis after a bad option and exits with status 1
  * (coreutils uses 1 too). Nothing here has a fixed size limit: buffers
  * grow as a line or a file needs. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -259,4 +260,57 @@ int for_each_source(int n, char **ops, const char *usage_text,
         free(base);
     }
     return status;
+}
+
+int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int list_names(const char *path, char ***out)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return -1;
+    char **names = NULL;
+    int n = 0, cap = 0;
+    struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            names = xrealloc(names, (size_t)cap * sizeof *names);
+        }
+        names[n++] = xstrdup(de->d_name);
+    }
+    int err = errno;
+    closedir(d);
+    if (err) {
+        for (int i = 0; i < n; i++)
+            free(names[i]);
+        free(names);
+        errno = err;
+        return -1;
+    }
+    qsort(names, (size_t)n, sizeof *names, by_string);
+    *out = names;
+    return n;
+}
+
+void mode_string(unsigned m, char *s)
+{
+    const char *types = "?pc?d?b?-?l?s???";
+    s[0] = types[(m >> 12) & 15];
+    const char *rwx = "rwxrwxrwx";
+    for (int i = 0; i < 9; i++)
+        s[1 + i] = (m & (0400 >> i)) ? rwx[i] : '-';
+    if (m & S_ISUID)
+        s[3] = (m & S_IXUSR) ? 's' : 'S';
+    if (m & S_ISGID)
+        s[6] = (m & S_IXGRP) ? 's' : 'S';
+    if (m & S_ISVTX)
+        s[9] = (m & S_IXOTH) ? 't' : 'T';
+    s[10] = 0;
 }

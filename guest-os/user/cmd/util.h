@@ -1,6 +1,7 @@
 /* util.h: what the tools share: error messages that name the program
  * (as coreutils prints them), careful number parsing, memory that is
- * there or the program dies saying so, path names, and reading input
+ * there or the program dies saying so, path names, directory listings,
+ * mode strings, and reading input
  * of any size (whole, or a line at a time, with no limit on a line). */
 #ifndef UTIL_H
 #define UTIL_H
@@ -36,6 +37,16 @@ char *path_base(const char *path);
  * directory. */
 int for_each_source(int n, char **ops, const char *usage_text,
                     int (*each)(const char *src, const char *dst));
+
+/* qsort's comparison for an array of strings. */
+int by_string(const void *a, const void *b);
+/* The names in directory path other than . and .., sorted, malloc'd
+ * (each name and the array); their number, or -1 (errno) if the
+ * directory cannot be opened or read whole. */
+int list_names(const char *path, char ***out);
+/* ls -l's "drwxr-xr-x" for mode m, with setuid, setgid and sticky
+ * bits, in s (11 bytes). */
+void mode_string(unsigned m, char *s);
 
 /* Reading lines of any length from a descriptor. */
 struct reader {
