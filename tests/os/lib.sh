@@ -136,3 +136,20 @@ expect_sysfuzz_survived() {
     diff=$((before - after))
     [ "$diff" -le 32 ] && [ "$diff" -ge -32 ] || fail "$1: free pages $before before, $after after"
 }
+
+# After os_run with `swaptests; echo the shell lives; free` on the disk
+# image's swap partition: every swaptests test passed, the one process
+# that had to die did so with the out-of-memory line, and free shows the
+# swap area.
+expect_swaptests_passed() {
+    expect '^swap: hda2, 98304 KiB \(24576 slots of 4 KiB\)$'
+    for t in fill cow syscall thrash threads writes oom; do
+        expect "^test $t: ok\$"
+    done
+    expect '^ALL TESTS PASSED$'
+    reject 'FAILED'
+    expect_count 1 'out of memory'
+    expect '^pid [0-9]+ \(swaptests\): out of memory \(RAM and swap full\): killed$'
+    expect '^the shell lives$'
+    expect '^Swap: +98304 +[0-9]+ +[0-9]+$'
+}
